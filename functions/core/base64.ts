@@ -1,0 +1,46 @@
+import { FileServiceError } from './errors';
+
+/**
+ * Strict decoding of standard base64 (RFC 4648 §4) with `=` padding.
+ *
+ * Buffer.from(text, 'base64') never fails: it skips characters outside the
+ * alphabet, accepts missing padding and base64url, and stops at stray `=`.
+ * A corrupted upload would then be stored as silently different bytes, so
+ * anything but the one canonical encoding is refused with the position of the
+ * problem. base64url is refused too (the schema says base64; a single
+ * encoding keeps clients honest); so are line breaks (MIME-style wrapping).
+ */
+
+const OUTSIDE_ALPHABET = /[^A-Za-z0-9+/=]/;
+const PADDED_SHAPE = /^[A-Za-z0-9+/]*={0,2}$/;
+
+function invalid(field: string, problem: string): FileServiceError {
+  return new FileServiceError('ValidationError', `${field} is not valid base64: ${problem}`);
+}
+
+function describeChar(char: string): string {
+  const code = char.codePointAt(0)!;
+  const shown = code < 0x20 || code === 0x7f ? `U+${code.toString(16).toUpperCase().padStart(4, '0')}` : `"${char}"`;
+  const hint = char === '-' || char === '_' ? ' (base64url is not accepted: use "+" and "/")' : '';
+  return `${shown}${hint}`;
+}
+
+export function decodeBase64Strict(text: string, field: string): Buffer {
+  const outside = OUTSIDE_ALPHABET.exec(text);
+  if (outside) {
+    throw invalid(
+      field,
+      `character ${describeChar(outside[0])} at position ${outside.index} is not in the standard base64 alphabet ` +
+        '(A-Z, a-z, 0-9, "+", "/", with "=" padding at the end; no spaces or line breaks).',
+    );
+  }
+  if (text.length % 4 !== 0 || !PADDED_SHAPE.test(text)) {
+    throw invalid(field, `its length must be a multiple of 4 (it is ${text.length}), with at most two "=" of padding, only at the end.`);
+  }
+  const bytes = Buffer.from(text, 'base64');
+  // Only unused low bits of the last group can still differ ("QR==" vs "QQ==").
+  if (bytes.toString('base64') !== text) {
+    throw invalid(field, 'the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.');
+  }
+  return bytes;
+}

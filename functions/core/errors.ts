@@ -1,0 +1,38 @@
+/**
+ * The error catalogue: every refusal the file service gives, with the HTTP
+ * status it maps to. GraphQL clients branch on `errorType`; the REST proxy
+ * reuses `httpStatus`. Messages are written for the person who sent the
+ * request: what was wrong and what to do, never internal details.
+ */
+
+export const errorStatus = {
+  ValidationError: 400,
+  PayloadTooLarge: 413,
+  UnsupportedMediaType: 415,
+  // 403: the caller is known but may not do this. Missing or invalid
+  // credentials are refused (401) by AppSync / API Gateway before any code runs.
+  Unauthorized: 403,
+  NotFound: 404,
+  Conflict: 409,
+  InternalFailure: 500,
+} as const;
+
+export type ErrorType = keyof typeof errorStatus;
+
+export class FileServiceError extends Error {
+  override readonly name = 'FileServiceError';
+
+  constructor(
+    readonly errorType: ErrorType,
+    message: string,
+    options?: { cause?: unknown },
+  ) {
+    super(message, options);
+  }
+
+  get httpStatus(): number {
+    return errorStatus[this.errorType];
+  }
+}
+
+export const isFileServiceError = (error: unknown): error is FileServiceError => error instanceof FileServiceError;

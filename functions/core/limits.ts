@@ -1,0 +1,30 @@
+/**
+ * The limits of the upload API, named once. The schema's field docs state the
+ * same numbers to clients; validation.ts enforces them.
+ */
+
+/**
+ * Longest `contentBase64` accepted inline. AppSync refuses GraphQL requests
+ * over about 1 MB; base64 inflates bytes by 4/3, and the request also carries
+ * the query text and the other variables, so 900,000 characters leaves
+ * ~100 KB of headroom. Checked on the string, before anything is decoded.
+ */
+export const MAX_INLINE_BASE64_CHARS = 900_000;
+
+/** The file size that MAX_INLINE_BASE64_CHARS encodes: 675,000 bytes. */
+export const MAX_INLINE_BYTES = (MAX_INLINE_BASE64_CHARS / 4) * 3;
+
+/** Longest file name, in bytes of UTF-8 (what most file systems allow). */
+export const MAX_FILE_NAME_BYTES = 255;
+
+/** Project IDs also appear in S3 keys and group names (`project-{projectID}`): a safe, short alphabet. */
+export const PROJECT_ID_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** The caller's own category (`pdf`, `image/png`, `spec`): short, printable, no spaces. */
+export const FILE_TYPE_PATTERN = /^[A-Za-z0-9._/-]{1,64}$/;
+
+/** Idempotency keys: a UUID, a ULID or any short URL-safe token fits. */
+export const CLIENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
+
+/** Longest declared MIME type, parameters included (RFC 6838 caps type and subtype at 127 each). */
+export const MAX_CONTENT_TYPE_CHARS = 255;

@@ -1,0 +1,114 @@
+import { createHash } from 'node:crypto';
+import type { File } from '../../generated/graphql';
+import type { Caller } from './caller';
+import { resolveContentType } from './content-type';
+import { FileServiceError } from './errors';
+import { idempotentFileID, newFileID, objectKey } from './keys';
+import type { FileItem, MetadataStore, ObjectStore } from './storage';
+import { validateUploadInput, type ValidUpload } from './validation';
+
+/**
+ * The small-upload flow: validate → decode → hash → detect type → S3 PutObject
+ * (checksummed) → DynamoDB PutItem (conditional). A success means both the
+ * object and the row exist; a failure leaves neither. With a clientToken the
+ * fileID is derived from (caller, project, token), so a retry finds the first
+ * attempt's row and returns it instead of storing a second copy.
+ */
+
+export interface UploadDeps {
+  objects: ObjectStore;
+  metadata: MetadataStore;
+  now?: () => Date;
+}
+
+export function toFile(item: FileItem): File {
+  const { fileID, projectID, fileName, fileType, contentType, size, sha256, s3Key, uploadedAt, uploadedBy } = item;
+  return { fileID, projectID, fileName, fileType, contentType, size, sha256, s3Key, uploadedAt, uploadedBy };
+}
+
+/** What an earlier upload under the same clientToken means for this one. */
+function replay(existing: FileItem, sha256: string, clientToken: string): File {
+  if (existing.status === 'AVAILABLE' && existing.sha256 === sha256) return toFile(existing);
+  if (existing.status !== 'AVAILABLE') {
+    throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
+  }
+  throw new FileServiceError(
+    'Conflict',
+    `clientToken "${clientToken}" was already used for different content (file ${existing.fileID}). Use a new clientToken for a new file.`,
+  );
+}
+
+/** A concurrent attempt with the same clientToken got there first: return its file, or explain. */
+async function resolveRace(deps: UploadDeps, fileID: string, sha256: string, clientToken: string): Promise<File> {
+  const winner = await deps.metadata.get(fileID);
+  if (winner) return replay(winner, sha256, clientToken);
+  // Its object exists but its row not yet (or its row write failed and it is cleaning up).
+  throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
+}
+
+async function buildItem(upload: ValidUpload, caller: Caller, now: Date): Promise<FileItem> {
+  const { projectID, fileName, fileType, clientToken, content } = upload;
+  const fileID = clientToken ? idempotentFileID(caller.idempotencyKey, projectID, clientToken) : newFileID();
+  return {
+    fileID,
+    projectID,
+    fileName,
+    fileType,
+    contentType: await resolveContentType(content, upload.contentType),
+    size: content.length,
+    sha256: createHash('sha256').update(content).digest('hex'),
+    s3Key: objectKey(projectID, fileID, fileName),
+    uploadedAt: now.toISOString(),
+    uploadedBy: caller.uploadedBy,
+    status: 'AVAILABLE',
+    ...(clientToken ? { clientToken } : {}),
+  };
+}
+
+export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps): Promise<File> {
+  const upload = validateUploadInput(input);
+  const item = await buildItem(upload, caller, deps.now?.() ?? new Date());
+  const { clientToken } = upload;
+
+  if (clientToken) {
+    const existing = await deps.metadata.get(item.fileID);
+    if (existing) return replay(existing, item.sha256, clientToken);
+  }
+
+  const stored = await deps.objects.putIfAbsent({
+    key: item.s3Key,
+    body: upload.content,
+    contentType: item.contentType,
+    sha256Base64: Buffer.from(item.sha256, 'hex').toString('base64'),
+  });
+  if (stored === 'exists') {
+    // The key holds a fileID: only a concurrent retry of the same clientToken can have written it.
+    if (clientToken) return resolveRace(deps, item.fileID, item.sha256, clientToken);
+    throw new Error(`object key ${item.s3Key} already exists for a fresh random fileID`);
+  }
+
+  let written: 'created' | 'exists';
+  try {
+    written = await deps.metadata.putIfAbsent(item);
+  } catch (error) {
+    await removeObject(deps, item.s3Key, error);
+    throw error;
+  }
+  if (written === 'exists') {
+    // A concurrent retry wrote the row. Its object has the same key, so ours is not deleted.
+    if (clientToken) return resolveRace(deps, item.fileID, item.sha256, clientToken);
+    await removeObject(deps, item.s3Key, undefined);
+    throw new Error(`metadata row ${item.fileID} already exists for a fresh random fileID`);
+  }
+  return toFile(item);
+}
+
+/** Undoes the object write so that a failed upload leaves nothing behind. */
+async function removeObject(deps: UploadDeps, key: string, cause: unknown): Promise<void> {
+  try {
+    await deps.objects.delete(key);
+  } catch (deleteError) {
+    // The original failure is what the caller hears about; the orphan is logged for cleanup.
+    console.error('upload: could not delete the object after a failed metadata write; it is orphaned', { key, deleteError, cause });
+  }
+}

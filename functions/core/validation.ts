@@ -1,0 +1,113 @@
+import type { UploadFileInput } from '../../generated/graphql';
+import { decodeBase64Strict } from './base64';
+import { FileServiceError } from './errors';
+import {
+  CLIENT_TOKEN_PATTERN,
+  FILE_TYPE_PATTERN,
+  MAX_CONTENT_TYPE_CHARS,
+  MAX_FILE_NAME_BYTES,
+  MAX_INLINE_BASE64_CHARS,
+  MAX_INLINE_BYTES,
+  PROJECT_ID_PATTERN,
+} from './limits';
+
+/** An UploadFileInput that passed every check, with its bytes decoded. */
+export interface ValidUpload {
+  projectID: string;
+  fileName: string;
+  fileType: string;
+  /** As declared by the caller (trimmed); absent when not given. */
+  contentType?: string;
+  clientToken?: string;
+  content: Buffer;
+}
+
+// C0 controls, DEL and C1 controls: invisible, and they break logs, headers and shells.
+const CONTROL_CHAR = /[\u0000-\u001f\u007f-\u009f]/;
+// A lone UTF-16 surrogate cannot be encoded as UTF-8: it would be stored as U+FFFD, not as given.
+const LONE_SURROGATE = /\p{Surrogate}/u;
+// RFC 9110 media type: type "/" subtype *( OWS ";" OWS token "=" ( token / quoted-string ) ).
+const TOKEN = "[!#$%&'*+.^_`|~0-9A-Za-z-]+";
+const QUOTED = '"(?:[\\t\\x20\\x21\\x23-\\x5b\\x5d-\\x7e]|\\\\[\\t\\x20-\\x7e])*"';
+const MEDIA_TYPE = new RegExp(`^${TOKEN}/${TOKEN}(?:[ \\t]*;[ \\t]*${TOKEN}=(?:${TOKEN}|${QUOTED}))*$`);
+
+const fmt = (n: number) => n.toLocaleString('en-US');
+const invalid = (message: string) => new FileServiceError('ValidationError', message);
+const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+
+function requireString(input: Record<string, unknown>, field: keyof UploadFileInput): string {
+  const value = input[field];
+  if (typeof value !== 'string') throw invalid(`input.${field} is required and must be a string.`);
+  return value;
+}
+
+function optionalString(input: Record<string, unknown>, field: keyof UploadFileInput): string | undefined {
+  const value = input[field];
+  if (value === undefined || value === null) return undefined;
+  if (typeof value !== 'string') throw invalid(`input.${field} must be a string when given.`);
+  return value;
+}
+
+function checkFileName(fileName: string): void {
+  if (fileName.length === 0) throw invalid('fileName is empty: give the file a name.');
+  const control = CONTROL_CHAR.exec(fileName);
+  if (control) {
+    throw invalid(`fileName contains the control character ${codePoint(control[0])} at position ${control.index}; remove it.`);
+  }
+  if (LONE_SURROGATE.test(fileName)) throw invalid('fileName is not valid Unicode (it contains an unpaired surrogate).');
+  const bytes = Buffer.byteLength(fileName, 'utf8');
+  if (bytes > MAX_FILE_NAME_BYTES) {
+    throw invalid(`fileName is ${fmt(bytes)} bytes of UTF-8; at most ${MAX_FILE_NAME_BYTES} are allowed. Shorten the name.`);
+  }
+}
+
+function checkContentType(contentType: string): string {
+  const trimmed = contentType.trim();
+  if (trimmed.length > MAX_CONTENT_TYPE_CHARS || !MEDIA_TYPE.test(trimmed)) {
+    throw invalid('contentType is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.');
+  }
+  return trimmed;
+}
+
+/** Checks the payload size on the base64 text itself, so an oversized request is never decoded. */
+function checkInlineSize(contentBase64: string): void {
+  if (contentBase64.length > MAX_INLINE_BASE64_CHARS) {
+    throw new FileServiceError(
+      'PayloadTooLarge',
+      `contentBase64 is ${fmt(contentBase64.length)} characters; uploadFile accepts at most ${fmt(MAX_INLINE_BASE64_CHARS)} characters of base64 ` +
+        `(${fmt(MAX_INLINE_BYTES)} bytes of file). Send a smaller file; larger files are meant to go through the large-file upload path (createUploadUrl) once that is available.`,
+    );
+  }
+}
+
+/** Validates an uploadFile input (untrusted: it may come from AppSync or a REST proxy) and decodes its bytes. */
+export function validateUploadInput(raw: unknown): ValidUpload {
+  if (typeof raw !== 'object' || raw === null) throw invalid('input is required.');
+  const input = raw as Record<string, unknown>;
+
+  const projectID = requireString(input, 'projectID');
+  if (!PROJECT_ID_PATTERN.test(projectID)) throw invalid('projectID must be 1 to 64 characters of letters, digits, "-" and "_".');
+
+  const fileName = requireString(input, 'fileName');
+  checkFileName(fileName);
+
+  const fileType = requireString(input, 'fileType');
+  if (!FILE_TYPE_PATTERN.test(fileType)) {
+    throw invalid('fileType must be 1 to 64 characters of letters, digits, ".", "-", "_" and "/", e.g. "pdf" or "spec".');
+  }
+
+  const clientToken = optionalString(input, 'clientToken');
+  if (clientToken !== undefined && !CLIENT_TOKEN_PATTERN.test(clientToken)) {
+    throw invalid('clientToken must be 1 to 64 characters of letters, digits, "-" and "_" (a UUID works).');
+  }
+
+  const declared = optionalString(input, 'contentType');
+  const contentType = declared === undefined ? undefined : checkContentType(declared);
+
+  const contentBase64 = requireString(input, 'contentBase64');
+  checkInlineSize(contentBase64);
+  const content = decodeBase64Strict(contentBase64, 'contentBase64');
+  if (content.length === 0) throw invalid('contentBase64 is empty: a file must have at least one byte.');
+
+  return { projectID, fileName, fileType, contentType, clientToken, content };
+}

@@ -1,0 +1,41 @@
+/**
+ * Loads a bundled APPSYNC_JS file (ESM, `@aws-appsync/utils` external) the
+ * way AppSync holds it: in a sandbox with no Node globals (no process,
+ * require, timers or network), its utils imports bound to the local runtime.
+ */
+import { transform } from 'esbuild';
+import { readFile } from 'node:fs/promises';
+import vm from 'node:vm';
+import * as dynamodbHelpers from './dynamodb-helpers';
+import { extensions, runtime, util } from './util';
+
+export interface ResolverCode {
+  request(ctx: unknown): unknown;
+  response(ctx: unknown): unknown;
+}
+
+const runtimeModules: Record<string, unknown> = {
+  '@aws-appsync/utils': { util, runtime, extensions },
+  '@aws-appsync/utils/dynamodb': dynamodbHelpers,
+};
+
+function requireRuntimeModule(specifier: string): unknown {
+  const module = runtimeModules[specifier];
+  if (!module) throw new Error(`APPSYNC_JS code cannot import "${specifier}": only @aws-appsync/utils modules are available`);
+  return module;
+}
+
+export async function loadResolverCode(bundlePath: string): Promise<ResolverCode> {
+  const source = await readFile(bundlePath, 'utf8');
+  // Only the module syntax changes (ESM → a function body); the code is the bundle's.
+  const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcemap: 'inline', sourcefile: bundlePath });
+  const sandbox = vm.createContext({ console });
+  const wrapper = vm.runInContext(`(function (require, module, exports) {\n${code}\n})`, sandbox, { filename: bundlePath });
+  const module = { exports: {} as Partial<ResolverCode> };
+  wrapper(requireRuntimeModule, module, module.exports);
+  const { request, response } = module.exports;
+  if (typeof request !== 'function' || typeof response !== 'function') {
+    throw new Error(`${bundlePath} must export request(ctx) and response(ctx)`);
+  }
+  return { request, response };
+}

@@ -1,0 +1,295 @@
+/**
+ * AppSync's GraphQL engine, locally: parse and validate against the
+ * schema, enforce each field's auth directives, resolve root fields with the
+ * bundled APPSYNC_JS resolvers, and tell subscribers about mutations.
+ */
+import {
+  defaultFieldResolver,
+  execute,
+  getOperationAST,
+  GraphQLError,
+  parse,
+  validate,
+  type DocumentNode,
+  type ExecutionResult,
+  type FieldDefinitionNode,
+  type FieldNode,
+  type GraphQLFieldResolver,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+} from 'graphql';
+import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
+import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
+import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
+import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
+
+export interface Caller {
+  authMode: AuthMode;
+  /** ctx.identity: null for API keys. */
+  identity: unknown;
+  /** Request headers, names in lower case. */
+  headers: Record<string, string>;
+}
+
+export interface GraphQLRequest {
+  query: string;
+  variables?: Record<string, unknown> | null;
+  operationName?: string | null;
+}
+
+export interface GraphQLResponse {
+  data?: Record<string, unknown> | null;
+  errors?: AppSyncError[];
+}
+
+/** A mutation field that succeeded: what its subscribers may be told. */
+export interface MutationEvent {
+  fieldName: string;
+  /** The resolver's result, cut down to the fields the mutation selected. */
+  value: Record<string, unknown>;
+}
+
+interface ExecutionContext {
+  caller: Caller;
+  appended: AppSyncError[];
+  mutationEvents: MutationEvent[];
+  /** Set when resolving a subscription's own field at subscribe time. */
+  subscribeOutcome?: { filter?: unknown };
+}
+
+type Parsed = { document: DocumentNode; operation: OperationDefinitionNode } | { errors: AppSyncError[] };
+
+export interface GraphQLApiOptions {
+  schema: GraphQLSchema;
+  resolvers: Map<string, PipelineResolver>;
+  /** Called after each mutation field that succeeded. */
+  onMutation?: (event: MutationEvent) => void;
+}
+
+export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOptions) {
+  const accessCache = new Map<string, FieldAccess>();
+
+  function parseRequest(request: GraphQLRequest): Parsed {
+    if (typeof request?.query !== 'string' || !request.query.trim()) {
+      return { errors: [requestError('The request has no query: send JSON {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] };
+    }
+    let document: DocumentNode;
+    try {
+      document = parse(request.query);
+    } catch (error) {
+      return { errors: [toAppSyncError(error as GraphQLError, 'ValidationError')] };
+    }
+    const invalid = validate(schema, document);
+    if (invalid.length) return { errors: invalid.map((e) => toAppSyncError(e, 'ValidationError')) };
+    const operation = getOperationAST(document, request.operationName ?? undefined);
+    if (!operation) {
+      return { errors: [requestError('Name the operation to run: the document has several and operationName does not match one.', 'ValidationError')] };
+    }
+    return { document, operation };
+  }
+
+  const checkAccess: (caller: Caller, info: Parameters<GraphQLFieldResolver<unknown, unknown>>[3]) => void = (caller, info) => {
+    const key = `${info.parentType.name}.${info.fieldName}`;
+    let access = accessCache.get(key);
+    if (!access) {
+      access = fieldAccess(schema, info.parentType, info.parentType.getFields()[info.fieldName]);
+      accessCache.set(key, access);
+    }
+    const groups = ((caller.identity as { groups?: string[] | null } | null)?.groups ?? []) as string[];
+    const allowed =
+      access.modes.has(caller.authMode) &&
+      !(caller.authMode === 'AMAZON_COGNITO_USER_POOLS' && access.cognitoGroups && !access.cognitoGroups.some((g) => groups.includes(g)));
+    if (!allowed) throw unauthorizedField(info.fieldName, info.parentType.name);
+  };
+
+  const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = async (source, args, context, info) => {
+    checkAccess(context.caller, info);
+    const resolver = resolvers.get(`${info.parentType.name}.${info.fieldName}`);
+    if (!resolver || info.path.prev) {
+      return info.operation.operation === 'subscription' && !info.path.prev
+        ? (source as Record<string, unknown>)?.[info.fieldName] ?? null
+        : defaultFieldResolver(source, args, context, info);
+    }
+    const outcome = await executeResolver(resolver, {
+      arguments: args,
+      identity: context.caller.identity,
+      source: source ?? null,
+      request: { headers: context.caller.headers, domainName: null },
+      info: {
+        fieldName: info.fieldName,
+        parentTypeName: info.parentType.name,
+        variables: info.variableValues,
+        selectionSetList: selectionSetList(info.fieldNodes, info.fragments),
+        selectionSetGraphQL: selectionSetGraphQL(info.fieldNodes),
+      },
+      authType: authTypeNames[context.caller.authMode],
+    });
+    const path = [...(info.path.key !== undefined ? [info.path.key] : [])];
+    const [first, ...rest] = outcome.errors;
+    const failed = outcome.data === null && first;
+    for (const error of failed ? rest : outcome.errors) {
+      context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
+    }
+    if (failed) throw new FieldResolutionError(first);
+    if (context.subscribeOutcome) context.subscribeOutcome.filter = outcome.subscriptionFilter;
+    if (info.operation.operation === 'mutation' && outcome.data) {
+      context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
+    }
+    return outcome.data;
+  };
+
+  const respond = (result: ExecutionResult, context: ExecutionContext): GraphQLResponse => {
+    const errors = [...(result.errors ?? []).map((e) => toAppSyncError(e)), ...context.appended];
+    return { data: (result.data as Record<string, unknown> | null | undefined) ?? null, ...(errors.length ? { errors } : {}) };
+  };
+
+  return {
+    schema,
+
+    /** Runs a query or mutation. */
+    async execute(request: GraphQLRequest, caller: Caller): Promise<GraphQLResponse> {
+      const parsed = parseRequest(request);
+      if ('errors' in parsed) return { errors: parsed.errors };
+      if (parsed.operation.operation === 'subscription') {
+        return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
+      }
+      const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
+      const result = await execute({
+        schema,
+        document: parsed.document,
+        operationName: request.operationName ?? undefined,
+        variableValues: request.variables ?? undefined,
+        contextValue: context,
+        fieldResolver,
+      });
+      for (const event of context.mutationEvents) onMutation?.(event);
+      return respond(result, context);
+    },
+
+    /**
+     * Authorizes and registers-to-be a subscription: runs the field's resolver
+     * once (as AppSync does at subscribe time) and returns what is needed to
+     * match and render later events, or the errors that refuse it.
+     */
+    async subscribe(request: GraphQLRequest, caller: Caller): Promise<{ errors: AppSyncError[] } | { subscription: PreparedSubscription }> {
+      const parsed = parseRequest(request);
+      if ('errors' in parsed) return { errors: parsed.errors };
+      if (parsed.operation.operation !== 'subscription') {
+        return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
+      }
+      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], subscribeOutcome: {} };
+      // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
+      const result = await execute({
+        schema,
+        document: parsed.document,
+        operationName: request.operationName ?? undefined,
+        variableValues: request.variables ?? undefined,
+        contextValue: context,
+        fieldResolver,
+        rootValue: {},
+      });
+      const response = respond(result, context);
+      if (response.errors?.length) return { errors: response.errors };
+      return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, context.subscribeOutcome?.filter) };
+    },
+  };
+
+  function prepareSubscription(
+    document: DocumentNode,
+    operation: OperationDefinitionNode,
+    request: GraphQLRequest,
+    caller: Caller,
+    filter: unknown,
+  ): PreparedSubscription {
+    const rootField = operation.selectionSet.selections[0] as FieldNode;
+    const fieldName = rootField.name.value;
+    const field = schema.getSubscriptionType()!.getFields()[fieldName];
+    const triggers = subscribedMutations(field.astNode);
+    const argumentValues = subscriptionArguments(rootField, request.variables ?? {});
+    return {
+      fieldName,
+      matches(event) {
+        if (!triggers.includes(event.fieldName)) return false;
+        // AppSync: every argument the subscriber set must equal the same-named field of the mutation's result.
+        for (const [name, expected] of Object.entries(argumentValues)) {
+          if (expected !== null && expected !== undefined && event.value[name] !== expected) return false;
+        }
+        return matchesFilter(filter as SubscriptionFilterShape | undefined, event.value);
+      },
+      async render(event) {
+        const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
+        const result = await execute({
+          schema,
+          document,
+          operationName: request.operationName ?? undefined,
+          variableValues: request.variables ?? undefined,
+          contextValue: context,
+          rootValue: { [fieldName]: event.value },
+          fieldResolver: (source, args, ctx, info) => {
+            checkAccess(ctx.caller, info);
+            return info.path.prev ? defaultFieldResolver(source, args, ctx, info) : (source as Record<string, unknown>)[info.fieldName];
+          },
+        });
+        return respond(result, context);
+      },
+    };
+  }
+}
+
+export interface PreparedSubscription {
+  fieldName: string;
+  /** Whether this mutation event is for this subscriber (trigger, arguments, filter). */
+  matches(event: MutationEvent): boolean;
+  /** The subscriber's own selection applied to the event. */
+  render(event: MutationEvent): Promise<GraphQLResponse>;
+}
+
+export type GraphQLApi = ReturnType<typeof createGraphQLApi>;
+
+/** The mutations named by the field's @aws_subscribe(mutations: [...]). */
+function subscribedMutations(node: FieldDefinitionNode | null | undefined): string[] {
+  const directive = node?.directives?.find((d) => d.name.value === 'aws_subscribe');
+  const argument = directive?.arguments?.find((a) => a.name.value === 'mutations');
+  if (!argument || argument.value.kind !== 'ListValue') return [];
+  return argument.value.values.flatMap((v) => (v.kind === 'StringValue' ? [v.value] : []));
+}
+
+function subscriptionArguments(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
+  const values: Record<string, unknown> = {};
+  for (const argument of field.arguments ?? []) {
+    const { value } = argument;
+    values[argument.name.value] =
+      value.kind === 'Variable' ? variables[value.name.value] : value.kind === 'NullValue' ? null : 'value' in value ? value.value : undefined;
+  }
+  return values;
+}
+
+interface SubscriptionFilterShape {
+  filterGroup: { filters: { fieldName: string; operator: string; value: unknown }[] }[];
+}
+
+/** Enhanced subscription filters: any group may match; within a group, every filter must. */
+function matchesFilter(filter: SubscriptionFilterShape | undefined, value: Record<string, unknown>): boolean {
+  if (!filter?.filterGroup?.length) return true;
+  return filter.filterGroup.some((group) => group.filters.every((rule) => ruleMatches(rule, value)));
+}
+
+function ruleMatches(rule: { fieldName: string; operator: string; value: unknown }, item: Record<string, unknown>): boolean {
+  const actual = rule.fieldName.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], item);
+  const expected = rule.value as never;
+  switch (rule.operator) {
+    case 'eq': return actual === expected;
+    case 'ne': return actual !== expected;
+    case 'gt': return (actual as never) > expected;
+    case 'ge': return (actual as never) >= expected;
+    case 'lt': return (actual as never) < expected;
+    case 'le': return (actual as never) <= expected;
+    case 'in': return (expected as unknown[]).includes(actual);
+    case 'notIn': return !(expected as unknown[]).includes(actual);
+    case 'between': return (actual as never) >= (expected as never[])[0] && (actual as never) <= (expected as never[])[1];
+    case 'contains': return Array.isArray(actual) || typeof actual === 'string' ? (actual as string).includes(expected) : false;
+    case 'notContains': return Array.isArray(actual) || typeof actual === 'string' ? !(actual as string).includes(expected) : true;
+    case 'beginsWith': return typeof actual === 'string' && actual.startsWith(expected);
+    default: return false;
+  }
+}

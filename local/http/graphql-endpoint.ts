@@ -1,0 +1,31 @@
+/**
+ * POST /graphql as AppSync serves it: JSON {query, variables,
+ * operationName?}, authenticated before anything runs (401
+ * UnauthorizedException otherwise), answered 200 with {data, errors?}.
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { authenticate, type AuthConfig } from '../auth/authenticate';
+import { requestError } from '../graphql/errors';
+import type { GraphQLApi, GraphQLRequest } from '../graphql/graphql-api';
+import { BodyTooLarge, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
+
+/** AppSync refuses request bodies over 1 MB. */
+export const MAX_GRAPHQL_REQUEST_BYTES = 1_048_576;
+
+export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, api: GraphQLApi, auth: AuthConfig): Promise<void> {
+  const headers = headersOf(req);
+  const authentication = await authenticate(auth, headers, sourceIpOf(req));
+  if (!authentication.ok) {
+    return sendJson(res, 401, { errors: [requestError(authentication.message, 'UnauthorizedException')] });
+  }
+  let request: GraphQLRequest;
+  try {
+    request = JSON.parse((await readBody(req, MAX_GRAPHQL_REQUEST_BYTES)).toString('utf8'));
+  } catch (error) {
+    if (error instanceof BodyTooLarge) {
+      return sendJson(res, 413, { errors: [requestError(`The request is over AppSync's 1 MB limit (${MAX_GRAPHQL_REQUEST_BYTES} bytes).`, 'PayloadTooLarge')] });
+    }
+    return sendJson(res, 400, { errors: [requestError('The request body is not JSON: send {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] });
+  }
+  sendJson(res, 200, await api.execute(request, authentication.caller));
+}

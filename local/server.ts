@@ -1,0 +1,124 @@
+/**
+ * The whole API on one machine, as a function: embedded storage (or given
+ * endpoints), the bundled resolvers and Lambda wired from the API
+ * definition, and AppSync's HTTP protocol. `npm start` and the tests call it.
+ */
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { bundlePaths } from '../infra/bundle';
+import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
+import type { AuthConfig } from './auth/authenticate';
+import { consoleAsset, consolePage } from './console/console-page';
+import { loadLambdaHandler } from './data-sources/lambda';
+import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
+import { loadSchema } from './graphql/schema';
+import { handleGraphQL } from './http/graphql-endpoint';
+import { corsHeaders, sendJson } from './http/http-io';
+import { loadResolvers } from './load-resolvers';
+import { loadOrCreateState } from './state';
+import { startEmbeddedStorage, storageClients, type StorageLocation } from './storage/index';
+
+export interface LocalServerOptions {
+  /** 4000 by default; 0 picks a free port. */
+  port?: number;
+  host?: string;
+  /** Where data and keys persist; in memory when omitted. */
+  dataDir?: string;
+  /** Use this storage instead of starting dynalite and s3rver (e.g. a real AWS account). */
+  storage?: StorageLocation;
+  region?: string;
+}
+
+export interface LocalServer {
+  graphqlUrl: string;
+  apiKey: string;
+  userPool: UserPool;
+  storage: StorageLocation;
+  api: GraphQLApi;
+  signToken(request: TokenRequest): Promise<string>;
+  close(): Promise<void>;
+}
+
+let lambdaInstances = 0;
+
+/** The upload Lambda reads its configuration from the environment, as on AWS. */
+async function loadUploadLambda(storage: StorageLocation) {
+  Object.assign(process.env, {
+    FILES_TABLE: storage.tableName,
+    FILES_BUCKET: storage.bucketName,
+    AWS_REGION: storage.region,
+    AWS_ENDPOINT_URL_DYNAMODB: storage.dynamodbEndpoint,
+    AWS_ENDPOINT_URL_S3: storage.s3Endpoint,
+    S3_FORCE_PATH_STYLE: 'true',
+    AWS_ACCESS_KEY_ID: storage.credentials.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: storage.credentials.secretAccessKey,
+  });
+  // A module instance of its own per server, like a fresh Lambda container.
+  lambdaInstances += 1;
+  return loadLambdaHandler(bundlePaths.lambda('upload'), String(lambdaInstances));
+}
+
+export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  const region = options.region ?? options.storage?.region ?? 'us-east-1';
+  const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region });
+  const storage: StorageLocation = options.storage ?? embedded!;
+  const state = await loadOrCreateState(options.dataDir, region);
+  const clients = storageClients(storage);
+
+  const resolvers = await loadResolvers({
+    dynamodb: clients.dynamodb,
+    tableName: storage.tableName,
+    nextTokenKey: Buffer.from(state.nextTokenKey, 'base64'),
+    lambdas: { upload: await loadUploadLambda(storage) },
+  });
+  const api = createGraphQLApi({ schema: await loadSchema(), resolvers });
+  const auth: AuthConfig = { apiKey: state.apiKey, verifyToken: tokenVerifier(state.userPool, state.signingKey) };
+  const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
+
+  const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    const { pathname } = new URL(req.url ?? '/', 'http://local');
+    let asset: Awaited<ReturnType<typeof consoleAsset>>;
+    if (req.method === 'OPTIONS') {
+      res.writeHead(204, corsHeaders).end();
+    } else if (req.method === 'POST' && pathname === '/graphql') {
+      await handleGraphQL(req, res, api, auth);
+    } else if (req.method === 'GET' && pathname === '/') {
+      const html = consolePage({ graphqlPath: '/graphql', realtimePath: '/graphql/realtime', apiKey: state.apiKey });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+    } else if (req.method === 'GET' && pathname.startsWith('/console/') && (asset = await consoleAsset(pathname.slice('/console/'.length)))) {
+      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
+    } else if (req.method === 'GET' && pathname === jwksPath) {
+      sendJson(res, 200, publicJwks(state.signingKey));
+    } else {
+      sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST /graphql.` }] });
+    }
+  };
+  const server: Server = createServer((req, res) => {
+    handle(req, res).catch((error) => {
+      console.error('[http] request failed', error);
+      if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred.' }] });
+    });
+  });
+  const host = options.host ?? '127.0.0.1';
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 4000, host, () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+
+  return {
+    graphqlUrl: `http://${host}:${port}/graphql`,
+    apiKey: state.apiKey,
+    userPool: state.userPool,
+    storage,
+    api,
+    signToken: (request) => signToken(state.userPool, state.signingKey, request),
+    async close() {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      clients.dynamodb.destroy();
+      clients.s3.destroy();
+      await embedded?.close();
+    },
+  };
+}

@@ -1,0 +1,31 @@
+import dynalite from 'dynalite';
+import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
+
+export interface EmbeddedService {
+  endpoint: string;
+  close(): Promise<void>;
+}
+
+/**
+ * dynalite: the DynamoDB API on LevelDB. `directory` keeps the data on disk;
+ * without it the data lives in memory for the life of the process.
+ */
+export async function startEmbeddedDynamoDB(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService> {
+  // Tables become ACTIVE at once: nothing here waits on AWS-like provisioning.
+  const server: Server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? 0, '127.0.0.1', () => resolve());
+  });
+  const { port } = server.address() as AddressInfo;
+  return {
+    endpoint: `http://127.0.0.1:${port}`,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.closeAllConnections?.();
+        // dynalite closes its LevelDB store when the HTTP server closes.
+        server.close((error) => (error ? reject(error) : resolve()));
+      }),
+  };
+}

@@ -1,0 +1,43 @@
+import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { fileTable } from '../../infra/api-definition';
+
+/** The FileMetadata table as the CDK stack declares it: pk fileID, GSI byProject(projectID, uploadedAt). */
+export async function ensureFileTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+  const index = fileTable.byProjectIndex;
+  try {
+    await dynamodb.send(
+      new CreateTableCommand({
+        TableName: tableName,
+        BillingMode: 'PAY_PER_REQUEST',
+        AttributeDefinitions: [
+          { AttributeName: fileTable.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.partitionKey, AttributeType: 'S' },
+          { AttributeName: index.sortKey, AttributeType: 'S' },
+        ],
+        KeySchema: [{ AttributeName: fileTable.partitionKey, KeyType: 'HASH' }],
+        GlobalSecondaryIndexes: [
+          {
+            IndexName: index.name,
+            KeySchema: [
+              { AttributeName: index.partitionKey, KeyType: 'HASH' },
+              { AttributeName: index.sortKey, KeyType: 'RANGE' },
+            ],
+            Projection: { ProjectionType: 'ALL' },
+          },
+        ],
+      }),
+    );
+  } catch (error) {
+    if (!(error instanceof ResourceInUseException)) throw error;
+  }
+}
+
+export async function ensureBucket(s3: S3Client, bucketName: string): Promise<void> {
+  try {
+    await s3.send(new CreateBucketCommand({ Bucket: bucketName }));
+  } catch (error) {
+    const alreadyThere = ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'];
+    if (!(error instanceof S3ServiceException && alreadyThere.includes(error.name))) throw error;
+  }
+}

@@ -1,0 +1,10 @@
+import type { Context } from '@aws-appsync/utils';
+import type { MutationUploadFileArgs } from '../generated/graphql';
+import { lastFunctionResult, type ProjectStash } from './lib/pipeline';
+
+export function request(ctx: Context<MutationUploadFileArgs>) {
+  (ctx.stash as ProjectStash).projectID = ctx.args.input.projectID;
+  return {};
+}
+
+export const response = lastFunctionResult;

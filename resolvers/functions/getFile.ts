@@ -1,0 +1,21 @@
+import { util, type Context } from '@aws-appsync/utils';
+import * as ddb from '@aws-appsync/utils/dynamodb';
+import type { File, QueryFileArgs } from '../../generated/graphql';
+import type { ProjectStash } from '../lib/pipeline';
+
+type FileRow = File & { status?: string };
+
+export function request(ctx: Context<QueryFileArgs>) {
+  return ddb.get<FileRow>({ key: { fileID: ctx.args.fileID } });
+}
+
+/** Only available files exist for readers; the project found is the one to authorize. */
+export function response(ctx: Context<QueryFileArgs>) {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  const row = ctx.result as FileRow | null;
+  const file = row && row.status === 'AVAILABLE' ? row : null;
+  (ctx.stash as ProjectStash).projectID = file ? file.projectID : null;
+  return file;
+}

@@ -1,0 +1,27 @@
+import type { Identity } from '@aws-appsync/utils';
+
+/** The group that may act on every project. */
+export const ADMIN_GROUP = 'admins';
+
+/** The group whose members may act on one project. */
+export const projectGroup = (projectID: string): string => `project-${projectID}`;
+
+/**
+ * The project-membership rule. API-key callers (development, local) and IAM
+ * callers (trusted services) pass; a user-pool caller passes when its
+ * `cognito:groups` holds `admins` or `project-{projectID}`; anyone else fails.
+ */
+export function mayAccessProject(identity: Identity, projectID: string): boolean {
+  if (!identity) {
+    return true;
+  }
+  const fields = identity as Record<string, unknown>;
+  if (fields.userArn) {
+    return true;
+  }
+  const groups = fields.groups as string[] | null | undefined;
+  if (!fields.sub || !groups) {
+    return false;
+  }
+  return groups.includes(ADMIN_GROUP) || groups.includes(projectGroup(projectID));
+}

@@ -1,0 +1,176 @@
+/**
+ * The domain flow against real dynalite and s3rver, with failures and races
+ * injected as middleware on real AWS SDK clients (no SDK mocks).
+ */
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { marshall } from '@aws-sdk/util-dynamodb';
+import { randomUUID } from 'node:crypto';
+import { callerFrom } from '../../functions/core/caller';
+import { readConfig } from '../../functions/core/config';
+import { createStores, type StorageClients } from '../../functions/core/storage';
+import { uploadFile } from '../../functions/core/upload-file';
+import { idempotentFileID } from '../../functions/core/keys';
+import { storageClients } from '../../local/storage/index';
+import { userPoolCaller } from '../support/identities';
+import { useEmbeddedStorage } from '../support/storage';
+import { base64, objectKeys, readObject, sha256Hex, tableRows, uploadInput } from './factories';
+
+const storage = useEmbeddedStorage();
+const alice = userPoolCaller('alice', ['admins']);
+const newProject = () => `p-${randomUUID().slice(0, 8)}`;
+
+const opened: StorageClients[] = [];
+afterEach(() => {
+  opened.splice(0).forEach((c) => (c.s3.destroy(), c.dynamodb.destroy()));
+  vi.restoreAllMocks();
+});
+
+/** Real clients for the fixture's storage, and the upload dependencies built on them. */
+function realStores() {
+  const clients = storageClients(storage.storage);
+  opened.push(clients);
+  const config = readConfig({}, { filesTable: storage.storage.tableName, filesBucket: storage.storage.bucketName, s3ForcePathStyle: true });
+  return { clients, deps: createStores(config, clients) };
+}
+
+type Input = Record<string, any>;
+/** Runs `before` ahead of every `commandName` the client sends; `before` may throw to fail the command. */
+function beforeCommand(client: S3Client | DynamoDBClient, commandName: string, before: (input: Input) => Promise<void> | void): Input[] {
+  const seen: Input[] = [];
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: { input: Input }) => {
+      if (context.commandName === commandName) {
+        seen.push(args.input);
+        await before(args.input);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `test-before-${commandName}-${randomUUID()}` },
+  );
+  return seen;
+}
+
+/** What S3 does with `If-None-Match: *` and s3rver does not: refuse to overwrite an existing key. */
+function enforceIfNoneMatch(clients: StorageClients) {
+  beforeCommand(clients.s3, 'PutObjectCommand', async (input) => {
+    if (input.IfNoneMatch !== '*') return;
+    const existing = await objectKeys(storage, input.Key);
+    if (existing.includes(input.Key)) {
+      throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' });
+    }
+  });
+}
+
+describe('uploadFile: a failed metadata write leaves neither object nor row', () => {
+  it('deletes the object it wrote and rethrows the write error', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    const puts = beforeCommand(clients.s3, 'PutObjectCommand', () => {});
+    beforeCommand(clients.dynamodb, 'PutItemCommand', () => {
+      throw new Error('injected: DynamoDB unavailable');
+    });
+
+    await expect(uploadFile(uploadInput({ projectID }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+
+    expect(puts).toHaveLength(1);
+    expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([]);
+    expect(await tableRows(storage, projectID)).toEqual([]);
+  });
+
+  it('still reports the write error when the clean-up delete fails too, and logs the orphaned key', async () => {
+    const projectID = newProject();
+    const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const { clients, deps } = realStores();
+    beforeCommand(clients.dynamodb, 'PutItemCommand', () => {
+      throw new Error('injected: DynamoDB unavailable');
+    });
+    beforeCommand(clients.s3, 'DeleteObjectCommand', () => {
+      throw new Error('injected: S3 unavailable');
+    });
+
+    await expect(uploadFile(uploadInput({ projectID }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+
+    const [orphan] = await objectKeys(storage, `projects/${projectID}/`);
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('orphaned'), expect.objectContaining({ key: orphan }));
+  });
+});
+
+describe('uploadFile: what it sends S3', () => {
+  it('sends the SHA-256 checksum and If-None-Match: * with the object', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    const puts = beforeCommand(clients.s3, 'PutObjectCommand', () => {});
+
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('checked') }), callerFrom(alice), deps);
+
+    expect(puts).toEqual([
+      expect.objectContaining({
+        Key: file.s3Key,
+        ChecksumSHA256: Buffer.from(sha256Hex(Buffer.from('checked')), 'hex').toString('base64'),
+        IfNoneMatch: '*',
+        ContentType: 'application/octet-stream',
+        ContentLength: 7,
+      }),
+    ]);
+  });
+});
+
+describe('uploadFile: concurrent attempts with one clientToken', () => {
+  it('returns the winner when its row appears between our check and our write, and keeps the object', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    const winnerUploadedAt = '2026-01-01T00:00:00.000Z';
+    // The other attempt writes its row just before ours.
+    beforeCommand(clients.dynamodb, 'PutItemCommand', async (input) => {
+      const winner = { ...input.Item, uploadedAt: { S: winnerUploadedAt } };
+      await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
+    });
+
+    const file = await uploadFile(uploadInput({ projectID, clientToken: 't1' }), callerFrom(alice), deps);
+
+    expect(file.uploadedAt).toBe(winnerUploadedAt);
+    expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([file.s3Key]);
+    expect(await tableRows(storage, projectID)).toEqual([{ ...file, status: 'AVAILABLE', clientToken: 't1' }]);
+  });
+
+  it('answers Conflict when the winner stored different content, and does not delete the shared key', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    beforeCommand(clients.dynamodb, 'PutItemCommand', async (input) => {
+      const winner = { ...input.Item, sha256: { S: sha256Hex(Buffer.from('other')) } };
+      await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
+    });
+
+    const attempt = uploadFile(uploadInput({ projectID, clientToken: 't2' }), callerFrom(alice), deps);
+
+    await expect(attempt).rejects.toMatchObject({ errorType: 'Conflict', message: expect.stringContaining('already used for different content') });
+    expect(await objectKeys(storage, `projects/${projectID}/`)).toHaveLength(1);
+  });
+
+  it('answers Conflict while another attempt holds the key but has no row yet, then replays once it has', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    enforceIfNoneMatch(clients);
+    const caller = callerFrom(alice);
+    const fileID = idempotentFileID(caller.idempotencyKey, projectID, 't3');
+    const key = `projects/${projectID}/${fileID}/notes.txt`;
+    // The other attempt's object, written before its row.
+    await storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key: key, Body: 'hello' }));
+
+    const during = uploadFile(uploadInput({ projectID, clientToken: 't3' }), caller, deps);
+
+    await expect(during).rejects.toMatchObject({ errorType: 'Conflict', message: expect.stringContaining('still in progress; retry') });
+    expect((await readObject(storage, key)).bytes.toString()).toBe('hello');
+
+    const row = {
+      fileID, projectID, fileName: 'notes.txt', fileType: 'text', contentType: 'application/octet-stream', size: 5,
+      sha256: sha256Hex(Buffer.from('hello')), s3Key: key, uploadedAt: '2026-01-01T00:00:00.000Z', uploadedBy: 'alice', status: 'AVAILABLE', clientToken: 't3',
+    };
+    await storage.clients.dynamodb.send(new PutItemCommand({ TableName: storage.storage.tableName, Item: marshall(row) }));
+    const { status: _status, clientToken: _token, ...file } = row;
+
+    expect(await uploadFile(uploadInput({ projectID, clientToken: 't3' }), caller, deps)).toEqual(file);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { generateKeyPair, SignJWT } from 'jose';
+import { fileRow, seedRows } from '../support/file-rows';
+import { storageClients } from '../../local/storage/index';
+import { postGraphQL, useLocalServer } from '../support/local-server';
+
+const local = useLocalServer();
+const listQuery = { query: 'query List($p: ID!) { filesByProject(projectID: $p) { items { fileID fileName } nextToken } }', variables: { p: 'web' } };
+const unauthorized = (message: string) => ({ errors: [{ path: null, data: null, errorType: 'UnauthorizedException', errorInfo: null, locations: null, message }] });
+
+describe('POST /graphql', () => {
+  it('answers an API-key caller with data, __typename included', async () => {
+    const { server } = local;
+    const row = fileRow('web', '2026-05-01T00:00:00.000Z');
+    await seedRows({ storage: { ...server.storage, close: async () => {} }, clients: storageClients(server.storage) }, [row]);
+
+    const response = await postGraphQL(server.graphqlUrl, { ...listQuery, query: listQuery.query.replace('nextToken }', 'nextToken __typename }') }, { 'X-Api-Key': server.apiKey });
+
+    expect(response).toEqual({
+      status: 200,
+      body: { data: { filesByProject: { items: [{ fileID: row.fileID, fileName: row.fileName }], nextToken: null, __typename: 'FileConnection' } } },
+    });
+  });
+
+  it.each([
+    ['a wrong API key', { 'x-api-key': 'da2-wrong' }, 'You are not authorized to make this call: the x-api-key is not a key of this API.'],
+    ['no credentials', {}, 'Missing authorization header: send x-api-key, or a user-pool token in authorization.'],
+    ['a SigV4 signature', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/appsync/aws4_request' }, 'IAM (SigV4) authorization is available on AWS only; locally, use the API key or a user-pool token (npm run token).'],
+  ])('refuses %s with 401 UnauthorizedException', async (_what, headers, message) => {
+    expect(await postGraphQL(local.server.graphqlUrl, listQuery, headers)).toEqual({ status: 401, body: unauthorized(message) });
+  });
+
+  it('refuses an expired user-pool token', async () => {
+    const token = await local.server.signToken({ username: 'alice', groups: ['project-web'], expiresIn: -60 });
+
+    expect(await postGraphQL(local.server.graphqlUrl, listQuery, { authorization: token })).toEqual({ status: 401, body: unauthorized('Token has expired.') });
+  });
+
+  it('refuses a token signed by another key, even with the right issuer and kid', async () => {
+    const { server } = local;
+    const genuine = await server.signToken({ username: 'alice', groups: ['admins'] });
+    const header = JSON.parse(Buffer.from(genuine.split('.')[0], 'base64url').toString());
+    const claims = JSON.parse(Buffer.from(genuine.split('.')[1], 'base64url').toString());
+    const { privateKey } = await generateKeyPair('RS256');
+    const forged = await new SignJWT(claims).setProtectedHeader(header).sign(privateKey);
+
+    expect(await postGraphQL(server.graphqlUrl, listQuery, { authorization: forged })).toEqual({
+      status: 401,
+      body: unauthorized('Valid authorization header not provided: the token is not a user-pool token of this API.'),
+    });
+  });
+
+  it.each([['access'], ['id']] as const)('accepts a user-pool %s token, raw or as Bearer', async (tokenUse) => {
+    const token = await local.server.signToken({ username: 'alice', groups: ['project-web'], tokenUse });
+
+    for (const authorization of [token, `Bearer ${token}`]) {
+      const response = await postGraphQL(local.server.graphqlUrl, listQuery, { authorization });
+      expect(response.status).toBe(200);
+      expect(response.body.errors).toBeUndefined();
+    }
+  });
+
+  it("gives a user outside the project the resolver's Unauthorized error, with AppSync's error shape", async () => {
+    const token = await local.server.signToken({ username: 'mallory', groups: ['project-other'] });
+
+    expect(await postGraphQL(local.server.graphqlUrl, listQuery, { authorization: token })).toEqual({
+      status: 200,
+      body: {
+        data: null,
+        errors: [{
+          path: ['filesByProject'],
+          data: null,
+          errorType: 'Unauthorized',
+          errorInfo: null,
+          locations: [{ line: 1, column: 23, sourceName: null }],
+          message: 'Not authorized for project web: the token\'s cognito:groups must include "project-web" or "admins".',
+        }],
+      },
+    });
+  });
+
+  it('reports GraphQL validation errors with an errorType', async () => {
+    const response = await postGraphQL(local.server.graphqlUrl, { query: '{ filesByProject { items { nope } } }' }, { 'x-api-key': local.server.apiKey });
+
+    expect(response.status).toBe(200);
+    expect(response.body.errors.map((e: { errorType: string; message: string }) => [e.errorType, e.message])).toEqual([
+      ['ValidationError', 'Cannot query field "nope" on type "File".'],
+      ['ValidationError', 'Field "filesByProject" argument "projectID" of type "ID!" is required, but it was not provided.'],
+    ]);
+  });
+
+  it('refuses a body that is not JSON with 400', async () => {
+    const response = await fetch(local.server.graphqlUrl, { method: 'POST', headers: { 'x-api-key': local.server.apiKey }, body: '{nope' });
+
+    expect(response.status).toBe(400);
+    expect(((await response.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ errorType: 'MalformedHttpRequestException' });
+  });
+
+  it('answers CORS preflights with the headers AppSync clients send', async () => {
+    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe('*');
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, authorization, x-amz-user-agent, x-amz-date, x-amz-security-token');
+  });
+});
+
+describe('GET / (console)', () => {
+  it('serves GraphiQL pointed at this API with its key, and its scripts from the local packages', async () => {
+    const base = local.server.graphqlUrl.replace(/\/graphql$/, '');
+    const page = await fetch(`${base}/`);
+    const html = await page.text();
+
+    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
+    expect(html).toContain(`\\"x-api-key\\": \\"${local.server.apiKey}\\"`);
+    for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css', 'appsync-fetcher.js']) {
+      expect(html).toContain(`/console/${asset}`);
+      expect((await fetch(`${base}/console/${asset}`)).status).toBe(200);
+    }
+    expect((await fetch(`${base}/console/../package.json`)).status).toBe(404);
+  });
+});

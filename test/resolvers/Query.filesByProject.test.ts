@@ -1,0 +1,126 @@
+import { describe, expect, it } from 'vitest';
+import { fileRow, seedRows, timestamps } from '../support/file-rows';
+import { apiKeyCaller, iamCaller, userPoolCaller } from '../support/identities';
+import { useLocalResolvers } from '../support/local-resolvers';
+import { useEmbeddedStorage } from '../support/storage';
+
+const storage = useEmbeddedStorage();
+const api = useLocalResolvers(storage);
+
+type Page = { items: { fileID: string; uploadedAt: string }[]; nextToken: string | null };
+
+const list = (args: Record<string, unknown>, identity: unknown = apiKeyCaller()) =>
+  api.call('Query.filesByProject', { arguments: args, identity });
+
+async function listAll(projectID: string, limit: number): Promise<Page[]> {
+  const pages: Page[] = [];
+  let nextToken: string | null = null;
+  do {
+    const { data, errors } = await list({ projectID, limit, nextToken });
+    expect(errors).toEqual([]);
+    pages.push(data as Page);
+    nextToken = (data as Page).nextToken;
+  } while (nextToken);
+  return pages;
+}
+
+describe('Query.filesByProject', () => {
+  it('lists a project newest first, and only that project', async () => {
+    const rows = timestamps(3).map((at) => fileRow('order', at));
+    await seedRows(storage, [...rows, fileRow('order-other', timestamps(1)[0])]);
+
+    const { data, errors } = await list({ projectID: 'order' });
+
+    expect(errors).toEqual([]);
+    expect(data).toEqual({ items: [...rows].reverse(), nextToken: null });
+  });
+
+  it('pages through every file exactly once, including files uploaded in the same millisecond', async () => {
+    const same = '2026-02-01T10:00:00.000Z';
+    const rows = [...timestamps(5, Date.UTC(2026, 1, 2)).map((at) => fileRow('paged', at)), fileRow('paged', same), fileRow('paged', same)];
+    await seedRows(storage, rows);
+
+    const pages = await listAll('paged', 2);
+
+    expect(pages.map((p) => p.items.length)).toEqual([2, 2, 2, 1]);
+    const listed = pages.flatMap((p) => p.items);
+    expect(listed.map((f) => f.fileID).sort()).toEqual(rows.map((r) => r.fileID).sort());
+    const times = listed.map((f) => f.uploadedAt);
+    expect(times).toEqual([...times].sort().reverse());
+  });
+
+  it('returns 20 files when no limit is given', async () => {
+    await seedRows(storage, timestamps(21).map((at) => fileRow('many', at)));
+
+    const { data } = await list({ projectID: 'many' });
+
+    expect((data as Page).items).toHaveLength(20);
+    expect((data as Page).nextToken).toEqual(expect.any(String));
+  });
+
+  it.each([0, -1, 101])('refuses limit %i with ValidationError', async (limit) => {
+    const { data, errors } = await list({ projectID: 'order', limit });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([{ message: `limit must be between 1 and 100; got ${limit}.`, errorType: 'ValidationError' }]);
+  });
+
+  it("refuses another project's nextToken", async () => {
+    await seedRows(storage, timestamps(2).map((at) => fileRow('token-a', at)));
+    const first = await list({ projectID: 'token-a', limit: 1 });
+    const foreign = (first.data as Page).nextToken;
+
+    const { data, errors } = await list({ projectID: 'token-b', limit: 1, nextToken: foreign });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([{ errorType: 'ValidationError', message: expect.stringContaining('nextToken does not belong to this listing') }]);
+  });
+
+  it('refuses a forged nextToken', async () => {
+    await seedRows(storage, timestamps(2).map((at) => fileRow('token-c', at)));
+    const first = await list({ projectID: 'token-c', limit: 1 });
+    const token = (first.data as Page).nextToken!;
+    const [prefix, inner] = [token.slice(0, token.indexOf('.') + 1), token.slice(token.indexOf('.') + 1)];
+    const tampered = prefix + inner.slice(0, -2) + (inner.endsWith('AA') ? 'BB' : 'AA');
+
+    const { data, errors } = await list({ projectID: 'token-c', limit: 1, nextToken: tampered });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([{ errorType: 'ValidationError', message: 'nextToken is not valid: pass the nextToken exactly as filesByProject returned it.' }]);
+  });
+
+  it('does not list files that are not yet available', async () => {
+    const pending = fileRow('pending', 'unused', { status: 'PENDING' });
+    const { uploadedAt: _omitted, ...withoutTime } = pending;
+    await seedRows(storage, [withoutTime]);
+
+    const { data } = await list({ projectID: 'pending' });
+
+    expect(data).toEqual({ items: [], nextToken: null });
+  });
+
+  describe('authorization', () => {
+    it.each([
+      ['a member of the project group', userPoolCaller('alice', ['project-secure'])],
+      ['an admin', userPoolCaller('root', ['admins'])],
+      ['an API-key caller', apiKeyCaller()],
+      ['an IAM caller', iamCaller()],
+    ])('lets %s list', async (_who, identity) => {
+      const { errors } = await list({ projectID: 'secure' }, identity);
+      expect(errors).toEqual([]);
+    });
+
+    it.each([
+      ['a member of another project', userPoolCaller('mallory', ['project-other'])],
+      ['a user in no group', userPoolCaller('nobody', null)],
+      ['a user whose group only starts like the project', userPoolCaller('eve', ['project-secure-2'])],
+    ])('refuses %s with Unauthorized, before reading the table', async (_who, identity) => {
+      const { data, errors } = await list({ projectID: 'secure' }, identity);
+
+      expect(data).toBeNull();
+      expect(errors).toEqual([
+        { errorType: 'Unauthorized', message: 'Not authorized for project secure: the token\'s cognito:groups must include "project-secure" or "admins".' },
+      ]);
+    });
+  });
+});

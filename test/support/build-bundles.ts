@@ -1,0 +1,5 @@
+import { bundleAll } from '../../infra/bundle';
+
+export default async function setup(): Promise<void> {
+  await bundleAll();
+}

@@ -1,0 +1,52 @@
+import { beforeAll } from 'vitest';
+import { randomBytes } from 'node:crypto';
+import { bundlePaths } from '../../infra/bundle';
+import { executeResolver, type FieldOutcome, type PipelineResolver } from '../../local/appsync-js/execute-resolver';
+import { loadLambdaHandler } from '../../local/data-sources/lambda';
+import { loadResolvers } from '../../local/load-resolvers';
+import { authTypeOf } from './identities';
+import type { StorageFixture } from './storage';
+
+export interface FieldCall {
+  arguments: Record<string, unknown>;
+  identity: unknown;
+}
+
+/**
+ * The bundled resolvers (dist/), loaded by the local APPSYNC_JS runtime and
+ * bound to the fixture's dynalite table; `call('Query.file', …)` runs one field.
+ */
+export function useLocalResolvers(fixture: StorageFixture) {
+  let resolvers: Map<string, PipelineResolver>;
+  beforeAll(async () => {
+    process.env.FILES_TABLE = fixture.storage.tableName;
+    process.env.FILES_BUCKET = fixture.storage.bucketName;
+    process.env.AWS_REGION = fixture.storage.region;
+    process.env.AWS_ENDPOINT_URL_DYNAMODB = fixture.storage.dynamodbEndpoint;
+    process.env.AWS_ENDPOINT_URL_S3 = fixture.storage.s3Endpoint;
+    process.env.S3_FORCE_PATH_STYLE = 'true';
+    process.env.AWS_ACCESS_KEY_ID = fixture.storage.credentials.accessKeyId;
+    process.env.AWS_SECRET_ACCESS_KEY = fixture.storage.credentials.secretAccessKey;
+    resolvers = await loadResolvers({
+      dynamodb: fixture.clients.dynamodb,
+      tableName: fixture.storage.tableName,
+      nextTokenKey: randomBytes(32),
+      lambdas: { upload: await loadLambdaHandler(bundlePaths.lambda('upload')) },
+    });
+  });
+  return {
+    call(field: string, { arguments: args, identity }: FieldCall): Promise<FieldOutcome> {
+      const resolver = resolvers.get(field);
+      if (!resolver) throw new Error(`no resolver for ${field}`);
+      const [parentTypeName, fieldName] = field.split('.');
+      return executeResolver(resolver, {
+        arguments: args,
+        identity,
+        source: null,
+        request: { headers: {}, domainName: null },
+        info: { fieldName, parentTypeName, variables: args, selectionSetList: [], selectionSetGraphQL: '' },
+        authType: authTypeOf(identity),
+      });
+    },
+  };
+}
