@@ -55,8 +55,19 @@ export type FileConnection = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /**
+   * Tells onFileUploaded subscribers about an available file that was stored
+   * another way (the legacy REST endpoint). IAM only: the service's own
+   * functions call it. NotFound when no available file has this ID.
+   */
+  announceFileUploaded: File;
   /** Stores a small file inline. Needs write access to `input.projectID`. */
   uploadFile: File;
+};
+
+
+export type MutationAnnounceFileUploadedArgs = {
+  fileID: Scalars['ID']['input'];
 };
 
 

@@ -3,6 +3,7 @@
 type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
+import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
 export type UploadFileInput = {
   /** Idempotency key, 1 to 64 characters: retrying with the same key returns the file the first call created instead of storing a second copy. */
   clientToken?: string | null | undefined;
@@ -21,6 +22,13 @@ export type UploadFileInput = {
   /** The project to upload to: 1 to 64 characters of letters, digits, `-` and `_`. */
   projectID: string;
 };
+
+export type AnnounceFileUploadedMutationVariables = Exact<{
+  fileID: string;
+}>;
+
+
+export type AnnounceFileUploadedMutation = { announceFileUploaded: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } };
 
 export type FileQueryVariables = Exact<{
   fileID: string;
@@ -53,3 +61,129 @@ export type UploadFileMutationVariables = Exact<{
 
 
 export type UploadFileMutation = { uploadFile: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } };
+
+export class TypedDocumentString<TResult, TVariables>
+  extends String
+  implements DocumentTypeDecoration<TResult, TVariables>
+{
+  __apiType?: NonNullable<DocumentTypeDecoration<TResult, TVariables>['__apiType']>;
+  private value: string;
+  public __meta__?: Record<string, any> | undefined;
+
+  constructor(value: string, __meta__?: Record<string, any> | undefined) {
+    super(value);
+    this.value = value;
+    this.__meta__ = __meta__;
+  }
+
+  override toString(): string & DocumentTypeDecoration<TResult, TVariables> {
+    return this.value;
+  }
+}
+export const FileFieldsFragmentDoc = new TypedDocumentString(`
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}
+    `, {"fragmentName":"FileFields"}) as unknown as TypedDocumentString<FileFieldsFragment, unknown>;
+export const AnnounceFileUploadedDocument = new TypedDocumentString(`
+    mutation AnnounceFileUploaded($fileID: ID!) {
+  announceFileUploaded(fileID: $fileID) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<AnnounceFileUploadedMutation, AnnounceFileUploadedMutationVariables>;
+export const FileDocument = new TypedDocumentString(`
+    query File($fileID: ID!) {
+  file(fileID: $fileID) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<FileQuery, FileQueryVariables>;
+export const FilesByProjectDocument = new TypedDocumentString(`
+    query FilesByProject($projectID: ID!, $limit: Int, $nextToken: String) {
+  filesByProject(projectID: $projectID, limit: $limit, nextToken: $nextToken) {
+    items {
+      ...FileFields
+    }
+    nextToken
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<FilesByProjectQuery, FilesByProjectQueryVariables>;
+export const OnFileUploadedDocument = new TypedDocumentString(`
+    subscription OnFileUploaded($projectID: ID!) {
+  onFileUploaded(projectID: $projectID) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<OnFileUploadedSubscription, OnFileUploadedSubscriptionVariables>;
+export const UploadFileDocument = new TypedDocumentString(`
+    mutation UploadFile($input: UploadFileInput!) {
+  uploadFile(input: $input) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<UploadFileMutation, UploadFileMutationVariables>;

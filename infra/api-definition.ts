@@ -46,15 +46,20 @@ export const resolvers: readonly ResolverDefinition[] = [
   { typeName: 'Query', fieldName: 'filesByProject', pipeline: ['authorizeProject', 'queryFilesByProject'] },
   { typeName: 'Query', fieldName: 'file', pipeline: ['getFile', 'authorizeProject'] },
   { typeName: 'Mutation', fieldName: 'uploadFile', pipeline: ['authorizeProject', 'invokeUpload'] },
+  { typeName: 'Mutation', fieldName: 'announceFileUploaded', pipeline: ['getFile', 'authorizeProject'] },
   { typeName: 'Subscription', fieldName: 'onFileUploaded', pipeline: ['authorizeProject'] },
 ];
 
 /** Lambda functions: name → entry point (bundled to dist/functions/<name>/index.mjs). */
 export const lambdas = {
   upload: { entry: 'functions/upload/index.ts' },
+  restUpload: { entry: 'functions/rest-upload/index.ts' },
 } as const;
 
 export type LambdaName = keyof typeof lambdas;
+
+/** The Lambdas that serve as AppSync data sources (the others sit behind API Gateway). */
+export type DataSourceLambdaName = Extract<(typeof dataSources)[DataSourceName], { kind: 'AWS_LAMBDA' }>['lambda'];
 
 export const resolverCodeName = (r: Pick<ResolverDefinition, 'typeName' | 'fieldName'>): string =>
   `${r.typeName}.${r.fieldName}`;

@@ -3,7 +3,7 @@
  * resolver and pipeline functions, each bound to its local data source.
  */
 import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { dataSources, pipelineFunctions, resolverCodeName, resolvers, type DataSourceName, type LambdaName } from '../infra/api-definition';
+import { dataSources, pipelineFunctions, resolverCodeName, resolvers, type DataSourceLambdaName, type DataSourceName } from '../infra/api-definition';
 import { bundlePaths } from '../infra/bundle';
 import type { DataSource, PipelineResolver } from './appsync-js/execute-resolver';
 import { loadResolverCode } from './appsync-js/load-code';
@@ -17,7 +17,7 @@ export interface LocalDataSourceOptions {
   tableName: string;
   /** 32 bytes that encrypt pagination tokens. */
   nextTokenKey: Buffer;
-  lambdas: Record<LambdaName, LambdaHandler>;
+  lambdas: Record<DataSourceLambdaName, LambdaHandler>;
 }
 
 function localDataSource(name: DataSourceName, options: LocalDataSourceOptions): DataSource {

@@ -9,10 +9,11 @@ import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
 import { consoleAsset, consolePage } from './console/console-page';
-import { loadLambdaHandler } from './data-sources/lambda';
+import { loadLambdaHandler, type LambdaHandler } from './data-sources/lambda';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
+import { handleRestUpload } from './http/rest-upload-endpoint';
 import { corsHeaders, sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
 import { loadOrCreateState } from './state';
@@ -31,6 +32,8 @@ export interface LocalServerOptions {
 
 export interface LocalServer {
   graphqlUrl: string;
+  /** POST /upload, the legacy REST endpoint. */
+  restUrl: string;
   apiKey: string;
   userPool: UserPool;
   storage: StorageLocation;
@@ -40,6 +43,9 @@ export interface LocalServer {
 }
 
 let lambdaInstances = 0;
+
+/** The account ID IAM callers belong to locally. */
+const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** The upload Lambda reads its configuration from the environment, as on AWS. */
 async function loadUploadLambda(storage: StorageLocation) {
@@ -72,7 +78,13 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     lambdas: { upload: await loadUploadLambda(storage) },
   });
   const api = createGraphQLApi({ schema: await loadSchema(), resolvers });
-  const auth: AuthConfig = { apiKey: state.apiKey, verifyToken: tokenVerifier(state.userPool, state.signingKey) };
+  const auth: AuthConfig = {
+    apiKey: state.apiKey,
+    verifyToken: tokenVerifier(state.userPool, state.signingKey),
+    // The local account: the storage credentials also sign IAM calls (e.g. the REST proxy's announcements).
+    account: { accountId: LOCAL_ACCOUNT_ID, ...storage.credentials },
+  };
+  let restUpload: LambdaHandler | undefined;
   const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -82,6 +94,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       res.writeHead(204, corsHeaders).end();
     } else if (req.method === 'POST' && pathname === '/graphql') {
       await handleGraphQL(req, res, api, auth);
+    } else if (req.method === 'POST' && pathname === '/upload' && restUpload) {
+      await handleRestUpload(req, res, restUpload, auth.verifyToken);
     } else if (req.method === 'GET' && pathname === '/') {
       const html = consolePage({ graphqlPath: '/graphql', realtimePath: '/graphql/realtime', apiKey: state.apiKey });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
@@ -105,9 +119,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  const graphqlUrl = `http://${host}:${port}/graphql`;
+  // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
+  process.env.GRAPHQL_URL = graphqlUrl;
+  restUpload = await loadLambdaHandler(bundlePaths.lambda('restUpload'), String(lambdaInstances));
 
   return {
-    graphqlUrl: `http://${host}:${port}/graphql`,
+    graphqlUrl,
+    restUrl: `http://${host}:${port}/upload`,
     apiKey: state.apiKey,
     userPool: state.userPool,
     storage,

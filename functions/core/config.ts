@@ -34,3 +34,14 @@ export function readConfig(env: Env = process.env, overrides: Partial<FunctionCo
     s3ForcePathStyle: overrides.s3ForcePathStyle ?? env.S3_FORCE_PATH_STYLE === 'true',
   };
 }
+
+export interface AnnounceConfig {
+  /** GRAPHQL_URL: the AppSync endpoint, for IAM-signed calls such as announceFileUploaded. */
+  graphqlUrl: string;
+  /** AWS_REGION: the region requests are signed for. */
+  region: string;
+}
+
+export function readAnnounceConfig(env: Env = process.env): AnnounceConfig {
+  return { graphqlUrl: required(env, 'GRAPHQL_URL'), region: required(env, 'AWS_REGION') };
+}

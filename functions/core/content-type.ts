@@ -42,7 +42,8 @@ function essence(mediaType: string): string {
   return ALIASES[bare] ?? bare;
 }
 
-export async function resolveContentType(content: Uint8Array, declared?: string): Promise<string> {
+/** `field` names the declared type as the caller sent it, for the refusal. */
+export async function resolveContentType(content: Uint8Array, declared?: string, field = 'contentType'): Promise<string> {
   const detected = (await fileTypeFromBuffer(content))?.mime;
   // application/octet-stream claims nothing: it is what clients send when they do not know.
   const claimed = declared && essence(declared) !== DEFAULT_CONTENT_TYPE ? declared : undefined;
@@ -55,7 +56,7 @@ export async function resolveContentType(content: Uint8Array, declared?: string)
   if (CONTAINER_FORMATS[detected]?.(wanted)) return claimed;
   throw new FileServiceError(
     'UnsupportedMediaType',
-    `contentType "${claimed}" does not match the file's content, which is ${detected}. ` +
-      `Declare "${detected}", or omit contentType to have it detected.`,
+    `${field} "${claimed}" does not match the file's content, which is ${detected}. ` +
+      `Declare "${detected}", or omit ${field} to have it detected.`,
   );
 }

@@ -5,7 +5,7 @@ import { resolveContentType } from './content-type';
 import { FileServiceError } from './errors';
 import { idempotentFileID, newFileID, objectKey } from './keys';
 import type { FileItem, MetadataStore, ObjectStore } from './storage';
-import { validateUploadInput, type ValidUpload } from './validation';
+import { graphqlChannel, validateUploadInput, type UploadChannel, type ValidUpload } from './validation';
 
 /**
  * The small-upload flow: validate → decode → hash → detect type → S3 PutObject
@@ -46,7 +46,7 @@ async function resolveRace(deps: UploadDeps, fileID: string, sha256: string, cli
   throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
 }
 
-async function buildItem(upload: ValidUpload, caller: Caller, now: Date): Promise<FileItem> {
+async function buildItem(upload: ValidUpload, caller: Caller, now: Date, channel: UploadChannel): Promise<FileItem> {
   const { projectID, fileName, fileType, clientToken, content } = upload;
   const fileID = clientToken ? idempotentFileID(caller.idempotencyKey, projectID, clientToken) : newFileID();
   return {
@@ -54,7 +54,7 @@ async function buildItem(upload: ValidUpload, caller: Caller, now: Date): Promis
     projectID,
     fileName,
     fileType,
-    contentType: await resolveContentType(content, upload.contentType),
+    contentType: await resolveContentType(content, upload.contentType, channel.fieldNames.contentType),
     size: content.length,
     sha256: createHash('sha256').update(content).digest('hex'),
     s3Key: objectKey(projectID, fileID, fileName),
@@ -65,9 +65,9 @@ async function buildItem(upload: ValidUpload, caller: Caller, now: Date): Promis
   };
 }
 
-export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps): Promise<File> {
-  const upload = validateUploadInput(input);
-  const item = await buildItem(upload, caller, deps.now?.() ?? new Date());
+export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps, channel: UploadChannel = graphqlChannel): Promise<File> {
+  const upload = validateUploadInput(input, channel);
+  const item = await buildItem(upload, caller, deps.now?.() ?? new Date(), channel);
   const { clientToken } = upload;
 
   if (clientToken) {

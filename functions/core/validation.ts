@@ -7,9 +7,29 @@ import {
   MAX_CONTENT_TYPE_CHARS,
   MAX_FILE_NAME_BYTES,
   MAX_INLINE_BASE64_CHARS,
-  MAX_INLINE_BYTES,
   PROJECT_ID_PATTERN,
 } from './limits';
+
+/**
+ * How a transport names the input fields and how much it may carry inline:
+ * refusals quote the caller's own field names and the caller's own limit.
+ */
+export interface UploadChannel {
+  /** How the caller reached the upload, as refusals name it: "uploadFile", "POST /upload". */
+  name: string;
+  fieldNames: Record<keyof UploadFileInput, string>;
+  maxBase64Chars: number;
+  /** Where files over the limit should go instead. */
+  largerFilesHint: string;
+}
+
+/** uploadFile over GraphQL: AppSync's ~1 MB request limit applies. */
+export const graphqlChannel: UploadChannel = {
+  name: 'uploadFile',
+  fieldNames: { projectID: 'projectID', fileName: 'fileName', fileType: 'fileType', contentBase64: 'contentBase64', contentType: 'contentType', clientToken: 'clientToken' },
+  maxBase64Chars: MAX_INLINE_BASE64_CHARS,
+  largerFilesHint: 'larger files are meant to go through the large-file upload path (createUploadUrl) once that is available',
+};
 
 /** An UploadFileInput that passed every check, with its bytes decoded. */
 export interface ValidUpload {
@@ -35,79 +55,81 @@ const fmt = (n: number) => n.toLocaleString('en-US');
 const invalid = (message: string) => new FileServiceError('ValidationError', message);
 const codePoint = (char: string) => `U+${char.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 
-function requireString(input: Record<string, unknown>, field: keyof UploadFileInput): string {
+function requireString(input: Record<string, unknown>, field: keyof UploadFileInput, names: UploadChannel['fieldNames']): string {
   const value = input[field];
-  if (typeof value !== 'string') throw invalid(`input.${field} is required and must be a string.`);
+  if (typeof value !== 'string') throw invalid(`${names[field]} is required and must be a string.`);
   return value;
 }
 
-function optionalString(input: Record<string, unknown>, field: keyof UploadFileInput): string | undefined {
+function optionalString(input: Record<string, unknown>, field: keyof UploadFileInput, names: UploadChannel['fieldNames']): string | undefined {
   const value = input[field];
   if (value === undefined || value === null) return undefined;
-  if (typeof value !== 'string') throw invalid(`input.${field} must be a string when given.`);
+  if (typeof value !== 'string') throw invalid(`${names[field]} must be a string when given.`);
   return value;
 }
 
-function checkFileName(fileName: string): void {
-  if (fileName.length === 0) throw invalid('fileName is empty: give the file a name.');
+function checkFileName(fileName: string, field: string): void {
+  if (fileName.length === 0) throw invalid(`${field} is empty: give the file a name.`);
   const control = CONTROL_CHAR.exec(fileName);
   if (control) {
-    throw invalid(`fileName contains the control character ${codePoint(control[0])} at position ${control.index}; remove it.`);
+    throw invalid(`${field} contains the control character ${codePoint(control[0])} at position ${control.index}; remove it.`);
   }
-  if (LONE_SURROGATE.test(fileName)) throw invalid('fileName is not valid Unicode (it contains an unpaired surrogate).');
+  if (LONE_SURROGATE.test(fileName)) throw invalid(`${field} is not valid Unicode (it contains an unpaired surrogate).`);
   const bytes = Buffer.byteLength(fileName, 'utf8');
   if (bytes > MAX_FILE_NAME_BYTES) {
-    throw invalid(`fileName is ${fmt(bytes)} bytes of UTF-8; at most ${MAX_FILE_NAME_BYTES} are allowed. Shorten the name.`);
+    throw invalid(`${field} is ${fmt(bytes)} bytes of UTF-8; at most ${MAX_FILE_NAME_BYTES} are allowed. Shorten the name.`);
   }
 }
 
-function checkContentType(contentType: string): string {
+function checkContentType(contentType: string, field: string): string {
   const trimmed = contentType.trim();
   if (trimmed.length > MAX_CONTENT_TYPE_CHARS || !MEDIA_TYPE.test(trimmed)) {
-    throw invalid('contentType is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.');
+    throw invalid(`${field} is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.`);
   }
   return trimmed;
 }
 
 /** Checks the payload size on the base64 text itself, so an oversized request is never decoded. */
-function checkInlineSize(contentBase64: string): void {
-  if (contentBase64.length > MAX_INLINE_BASE64_CHARS) {
+function checkInlineSize(contentBase64: string, channel: UploadChannel): void {
+  const { maxBase64Chars } = channel;
+  if (contentBase64.length > maxBase64Chars) {
     throw new FileServiceError(
       'PayloadTooLarge',
-      `contentBase64 is ${fmt(contentBase64.length)} characters; uploadFile accepts at most ${fmt(MAX_INLINE_BASE64_CHARS)} characters of base64 ` +
-        `(${fmt(MAX_INLINE_BYTES)} bytes of file). Send a smaller file; larger files are meant to go through the large-file upload path (createUploadUrl) once that is available.`,
+      `${channel.fieldNames.contentBase64} is ${fmt(contentBase64.length)} characters; ${channel.name} accepts at most ${fmt(maxBase64Chars)} characters of base64 ` +
+        `(${fmt((maxBase64Chars / 4) * 3)} bytes of file). Send a smaller file; ${channel.largerFilesHint}.`,
     );
   }
 }
 
-/** Validates an uploadFile input (untrusted: it may come from AppSync or a REST proxy) and decodes its bytes. */
-export function validateUploadInput(raw: unknown): ValidUpload {
+/** Validates an upload (untrusted: it may come from AppSync or a REST proxy) and decodes its bytes. */
+export function validateUploadInput(raw: unknown, channel: UploadChannel = graphqlChannel): ValidUpload {
   if (typeof raw !== 'object' || raw === null) throw invalid('input is required.');
   const input = raw as Record<string, unknown>;
+  const names = channel.fieldNames;
 
-  const projectID = requireString(input, 'projectID');
-  if (!PROJECT_ID_PATTERN.test(projectID)) throw invalid('projectID must be 1 to 64 characters of letters, digits, "-" and "_".');
+  const projectID = requireString(input, 'projectID', names);
+  if (!PROJECT_ID_PATTERN.test(projectID)) throw invalid(`${names.projectID} must be 1 to 64 characters of letters, digits, "-" and "_".`);
 
-  const fileName = requireString(input, 'fileName');
-  checkFileName(fileName);
+  const fileName = requireString(input, 'fileName', names);
+  checkFileName(fileName, names.fileName);
 
-  const fileType = requireString(input, 'fileType');
+  const fileType = requireString(input, 'fileType', names);
   if (!FILE_TYPE_PATTERN.test(fileType)) {
-    throw invalid('fileType must be 1 to 64 characters of letters, digits, ".", "-", "_" and "/", e.g. "pdf" or "spec".');
+    throw invalid(`${names.fileType} must be 1 to 64 characters of letters, digits, ".", "-", "_" and "/", e.g. "pdf" or "spec".`);
   }
 
-  const clientToken = optionalString(input, 'clientToken');
+  const clientToken = optionalString(input, 'clientToken', names);
   if (clientToken !== undefined && !CLIENT_TOKEN_PATTERN.test(clientToken)) {
-    throw invalid('clientToken must be 1 to 64 characters of letters, digits, "-" and "_" (a UUID works).');
+    throw invalid(`${names.clientToken} must be 1 to 64 characters of letters, digits, "-" and "_" (a UUID works).`);
   }
 
-  const declared = optionalString(input, 'contentType');
-  const contentType = declared === undefined ? undefined : checkContentType(declared);
+  const declared = optionalString(input, 'contentType', names);
+  const contentType = declared === undefined ? undefined : checkContentType(declared, names.contentType);
 
-  const contentBase64 = requireString(input, 'contentBase64');
-  checkInlineSize(contentBase64);
-  const content = decodeBase64Strict(contentBase64, 'contentBase64');
-  if (content.length === 0) throw invalid('contentBase64 is empty: a file must have at least one byte.');
+  const contentBase64 = requireString(input, 'contentBase64', names);
+  checkInlineSize(contentBase64, channel);
+  const content = decodeBase64Strict(contentBase64, names.contentBase64);
+  if (content.length === 0) throw invalid(`${names.contentBase64} is empty: a file must have at least one byte.`);
 
   return { projectID, fileName, fileType, contentType, clientToken, content };
 }

@@ -1,24 +1,29 @@
 /**
  * Works out who is calling from the request headers, as AppSync does before
  * any field runs: an `x-api-key` header means API-key auth; an
- * `authorization` header carries a user-pool JWT (raw, or after `Bearer `).
+ * `authorization` header carries a SigV4 signature (IAM) or a user-pool JWT
+ * (raw, or after `Bearer `).
  * A caller that cannot be authenticated gets AppSync's 401 refusal.
  */
 import { timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../graphql/graphql-api';
 import { cognitoIdentity, type VerifiedToken } from './cognito-tokens';
+import { verifySigV4, type LocalAccount, type SignedRequest } from './sigv4';
 
 export interface AuthConfig {
   apiKey: string;
   verifyToken(token: string): Promise<VerifiedToken>;
+  /** Whose SigV4 signatures count as IAM callers. */
+  account: LocalAccount;
 }
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; message: string };
 
 const sameKey = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
 
-/** `headers`: names in lower case. */
-export async function authenticate(config: AuthConfig, headers: Record<string, string>, sourceIp: string): Promise<Authentication> {
+/** `request.headers`: names in lower case; the body and URL matter for SigV4 only. */
+export async function authenticate(config: AuthConfig, request: SignedRequest, sourceIp: string): Promise<Authentication> {
+  const { headers } = request;
   const apiKey = headers['x-api-key'];
   if (apiKey !== undefined) {
     return sameKey(apiKey, config.apiKey)
@@ -30,7 +35,8 @@ export async function authenticate(config: AuthConfig, headers: Record<string, s
     return { ok: false, message: 'Missing authorization header: send x-api-key, or a user-pool token in authorization.' };
   }
   if (authorization.startsWith('AWS4-HMAC-SHA256')) {
-    return { ok: false, message: 'IAM (SigV4) authorization is available on AWS only; locally, use the API key or a user-pool token (npm run token).' };
+    const verified = await verifySigV4(request, config.account, sourceIp);
+    return verified.ok ? { ok: true, caller: { authMode: 'AWS_IAM', identity: verified.identity, headers } } : verified;
   }
   const verified = await config.verifyToken(authorization.replace(/^Bearer\s+/i, ''));
   if (!verified.ok) {

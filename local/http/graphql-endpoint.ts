@@ -13,18 +13,23 @@ import { BodyTooLarge, headersOf, readBody, sendJson, sourceIpOf } from './http-
 export const MAX_GRAPHQL_REQUEST_BYTES = 1_048_576;
 
 export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, api: GraphQLApi, auth: AuthConfig): Promise<void> {
+  let body: string;
+  try {
+    body = (await readBody(req, MAX_GRAPHQL_REQUEST_BYTES)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    return sendJson(res, 413, { errors: [requestError(`The request is over AppSync's 1 MB limit (${MAX_GRAPHQL_REQUEST_BYTES} bytes).`, 'PayloadTooLarge')] });
+  }
   const headers = headersOf(req);
-  const authentication = await authenticate(auth, headers, sourceIpOf(req));
+  const url = new URL(req.url ?? '/', `http://${headers.host ?? 'localhost'}`);
+  const authentication = await authenticate(auth, { method: req.method ?? 'POST', url, headers, body }, sourceIpOf(req));
   if (!authentication.ok) {
     return sendJson(res, 401, { errors: [requestError(authentication.message, 'UnauthorizedException')] });
   }
   let request: GraphQLRequest;
   try {
-    request = JSON.parse((await readBody(req, MAX_GRAPHQL_REQUEST_BYTES)).toString('utf8'));
-  } catch (error) {
-    if (error instanceof BodyTooLarge) {
-      return sendJson(res, 413, { errors: [requestError(`The request is over AppSync's 1 MB limit (${MAX_GRAPHQL_REQUEST_BYTES} bytes).`, 'PayloadTooLarge')] });
-    }
+    request = JSON.parse(body);
+  } catch {
     return sendJson(res, 400, { errors: [requestError('The request body is not JSON: send {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] });
   }
   sendJson(res, 200, await api.execute(request, authentication.caller));

@@ -59,7 +59,7 @@ describe('validateUploadInput', () => {
 
   it.each([
     ['a missing input', null, 'input is required.'],
-    ['a non-string fileName', { ...uploadInput(), fileName: 42 }, 'input.fileName is required and must be a string.'],
+    ['a non-string fileName', { ...uploadInput(), fileName: 42 }, 'fileName is required and must be a string.'],
     ['an empty fileName', uploadInput({ fileName: '' }), 'fileName is empty: give the file a name.'],
     ['a C0 control character', uploadInput({ fileName: 'a\nb' }), 'fileName contains the control character U+000A at position 1; remove it.'],
     ['DEL', uploadInput({ fileName: 'ab\u007f' }), 'fileName contains the control character U+007F at position 2; remove it.'],

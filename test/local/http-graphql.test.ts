@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
 import { fileRow, seedRows } from '../support/file-rows';
 import { storageClients } from '../../local/storage/index';
-import { postGraphQL, useLocalServer } from '../support/local-server';
+import { iamClient, postGraphQL, useLocalServer } from '../support/local-server';
 
 const local = useLocalServer();
 const listQuery = { query: 'query List($p: ID!) { filesByProject(projectID: $p) { items { fileID fileName } nextToken } }', variables: { p: 'web' } };
@@ -25,9 +25,36 @@ describe('POST /graphql', () => {
   it.each([
     ['a wrong API key', { 'x-api-key': 'da2-wrong' }, 'You are not authorized to make this call: the x-api-key is not a key of this API.'],
     ['no credentials', {}, 'Missing authorization header: send x-api-key, or a user-pool token in authorization.'],
-    ['a SigV4 signature', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/appsync/aws4_request' }, 'IAM (SigV4) authorization is available on AWS only; locally, use the API key or a user-pool token (npm run token).'],
+    ['a malformed SigV4 header', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/appsync/aws4_request' }, 'The SigV4 authorization header is malformed.'],
   ])('refuses %s with 401 UnauthorizedException', async (_what, headers, message) => {
     expect(await postGraphQL(local.server.graphqlUrl, listQuery, headers)).toEqual({ status: 401, body: unauthorized(message) });
+  });
+
+  it('accepts an IAM caller signing with the local account credentials, and serves it IAM-only fields', async () => {
+    const { server } = local;
+    const row = fileRow('web', '2026-05-02T00:00:00.000Z');
+    await seedRows({ storage: { ...server.storage, close: async () => {} }, clients: storageClients(server.storage) }, [row]);
+    const call = iamClient(server.graphqlUrl, server.storage.region, server.storage.credentials);
+
+    const response = await call({ query: 'mutation A($id: ID!) { announceFileUploaded(fileID: $id) { fileID projectID } }', variables: { id: row.fileID } });
+
+    expect(response).toEqual({ status: 200, body: { data: { announceFileUploaded: { fileID: row.fileID, projectID: 'web' } } } });
+  });
+
+  it('refuses a SigV4 signature made with another secret key', async () => {
+    const { server } = local;
+    const call = iamClient(server.graphqlUrl, server.storage.region, { ...server.storage.credentials, secretAccessKey: 'not-the-secret' });
+
+    expect(await call(listQuery)).toEqual({ status: 401, body: unauthorized('The request signature we calculated does not match the signature you provided.') });
+  });
+
+  it('refuses an API-key caller on an IAM-only field with Unauthorized', async () => {
+    const response = await postGraphQL(local.server.graphqlUrl, { query: 'mutation { announceFileUploaded(fileID: "f1") { fileID } }' }, { 'x-api-key': local.server.apiKey });
+
+    expect(response.status).toBe(200);
+    expect(response.body.errors).toEqual([
+      expect.objectContaining({ errorType: 'Unauthorized', message: 'Not Authorized to access announceFileUploaded on type Mutation', path: ['announceFileUploaded'] }),
+    ]);
   });
 
   it('refuses an expired user-pool token', async () => {

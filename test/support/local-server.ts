@@ -1,3 +1,6 @@
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../local/server';
 
@@ -19,4 +22,18 @@ type Json = any;
 export async function postGraphQL(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Json }> {
   const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
   return { status: response.status, body: await response.json() };
+}
+
+/** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does. */
+export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
+  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: Hash.bind(null, 'sha256') });
+  return async (request: unknown): Promise<{ status: number; body: Json }> => {
+    const target = new URL(url);
+    const body = JSON.stringify(request);
+    const signed = await signer.sign(
+      new HttpRequest({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host, 'content-type': 'application/json' }, body }),
+    );
+    const response = await fetch(target, { method: 'POST', headers: signed.headers, body });
+    return { status: response.status, body: await response.json() };
+  };
 }

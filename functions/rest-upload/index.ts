@@ -1,0 +1,81 @@
+/**
+ * POST /upload for legacy clients: an API Gateway HTTP API (payload 2.0)
+ * proxy behind a JWT authorizer. The payload goes through the same upload
+ * core as uploadFile — same checks, keys, checksum, row, no-orphan rule —
+ * and the new file is announced to onFileUploaded subscribers.
+ */
+import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { AnnounceFileUploadedDocument } from '../../generated/operations';
+import { mayAccessProject, projectGroup, ADMIN_GROUP } from '../../resolvers/lib/access';
+import { callerFrom } from '../core/caller';
+import { readAnnounceConfig, readConfig } from '../core/config';
+import { FileServiceError, isFileServiceError } from '../core/errors';
+import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql';
+import { createStores } from '../core/storage';
+import { uploadFile, type UploadDeps } from '../core/upload-file';
+import { identityFromClaims } from './jwt-identity';
+import { parseLegacyPayload, restChannel, toUploadInput } from './legacy-payload';
+
+export type RestUploadEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
+
+export interface RestUploadDeps {
+  uploads: UploadDeps;
+  graphql: SignedGraphQL;
+}
+
+const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayProxyStructuredResultV2 => ({
+  statusCode,
+  headers: { 'content-type': 'application/json' },
+  body: JSON.stringify(body),
+});
+
+function authorize(identity: ReturnType<typeof identityFromClaims>, payload: Record<string, unknown>): void {
+  const projectID = payload.project_id;
+  // A missing or malformed project_id is the validator's to report (400).
+  if (typeof projectID === 'string' && !mayAccessProject(identity, projectID)) {
+    throw new FileServiceError(
+      'Unauthorized',
+      `Not authorized for project ${projectID}: the token's cognito:groups must include "${projectGroup(projectID)}" or "${ADMIN_GROUP}".`,
+    );
+  }
+}
+
+export async function handleRestUpload(event: RestUploadEvent, context: { awsRequestId: string }, getDeps: () => RestUploadDeps): Promise<APIGatewayProxyStructuredResultV2> {
+  const claims = event.requestContext?.authorizer?.jwt?.claims;
+  if (!claims) {
+    return respond(401, { errorType: 'UnauthorizedException', message: 'Send a user-pool token in the Authorization header.' });
+  }
+  try {
+    const identity = identityFromClaims(claims, event.requestContext.http?.sourceIp ?? '');
+    const payload = parseLegacyPayload(event.body, event.isBase64Encoded);
+    authorize(identity, payload);
+    const deps = getDeps();
+    const file = await uploadFile(toUploadInput(payload), callerFrom(identity), deps.uploads, restChannel);
+    try {
+      await deps.graphql(AnnounceFileUploadedDocument.toString(), { fileID: file.fileID });
+    } catch (error) {
+      // The file is stored and listed either way; only the live notification is lost.
+      console.error('rest-upload: the file is stored but announceFileUploaded failed', { fileID: file.fileID, requestId: context.awsRequestId, error });
+    }
+    return respond(200, { message: 'File uploaded successfully', file });
+  } catch (error) {
+    if (isFileServiceError(error)) return respond(error.httpStatus, { errorType: error.errorType, message: error.message });
+    console.error('rest-upload failed unexpectedly', { requestId: context.awsRequestId, error });
+    return respond(500, {
+      errorType: 'InternalFailure',
+      message: `The upload failed unexpectedly and nothing was stored; retry, and report requestId ${context.awsRequestId} if it persists.`,
+    });
+  }
+}
+
+// Clients and configuration once per container, on first use.
+let deps: RestUploadDeps | undefined;
+const containerDeps = (): RestUploadDeps => {
+  if (!deps) {
+    const announce = readAnnounceConfig();
+    deps = { uploads: createStores(readConfig()), graphql: signedGraphQLClient(announce.graphqlUrl, announce.region) };
+  }
+  return deps;
+};
+
+export const handler = (event: RestUploadEvent, context: { awsRequestId: string }) => handleRestUpload(event, context, containerDeps);

@@ -1,0 +1,67 @@
+/**
+ * POST /upload, locally, as API Gateway serves it: a JWT authorizer checks
+ * the user-pool token (401 otherwise), then the rest-upload Lambda gets the
+ * HTTP API payload-2.0 event and its answer is sent back as it gives it.
+ */
+import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { randomUUID } from 'node:crypto';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { VerifiedToken } from '../auth/cognito-tokens';
+import type { LambdaHandler } from '../data-sources/lambda';
+import { BodyTooLarge, corsHeaders, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
+
+/** API Gateway HTTP APIs take request bodies up to 10 MB. */
+export const MAX_HTTP_API_BODY_BYTES = 10 * 1024 * 1024;
+
+/** HTTP APIs pass every claim to the Lambda as a string, arrays flattened to "[a b]". */
+const flattenClaims = (claims: Record<string, unknown>): Record<string, string> =>
+  Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
+
+export async function handleRestUpload(
+  req: IncomingMessage,
+  res: ServerResponse,
+  handler: LambdaHandler,
+  verifyToken: (token: string) => Promise<VerifiedToken>,
+): Promise<void> {
+  let body: string;
+  try {
+    body = (await readBody(req, MAX_HTTP_API_BODY_BYTES)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    return sendJson(res, 413, { errorType: 'PayloadTooLarge', message: 'The request is over the 10 MB an HTTP API accepts.' });
+  }
+  const headers = headersOf(req);
+  const token = headers.authorization?.replace(/^Bearer\s+/i, '').trim();
+  const verified = token ? await verifyToken(token) : undefined;
+  if (!verified?.ok) {
+    const reason = !token ? 'no token was sent' : verified?.reason === 'expired' ? 'the token has expired' : 'the token is not a user-pool token of this API';
+    return sendJson(res, 401, { errorType: 'UnauthorizedException', message: `Unauthorized: ${reason}. Send "Authorization: Bearer <token>" (npm run token).` });
+  }
+  const now = new Date();
+  const requestId = randomUUID();
+  const event = {
+    version: '2.0',
+    routeKey: 'POST /upload',
+    rawPath: '/upload',
+    rawQueryString: '',
+    headers,
+    requestContext: {
+      accountId: 'local',
+      apiId: 'local',
+      authorizer: { jwt: { claims: flattenClaims(verified.claims), scopes: null } },
+      domainName: headers.host ?? 'localhost',
+      domainPrefix: 'local',
+      http: { method: 'POST', path: '/upload', protocol: 'HTTP/1.1', sourceIp: sourceIpOf(req), userAgent: headers['user-agent'] ?? '' },
+      requestId,
+      routeKey: 'POST /upload',
+      stage: '$default',
+      time: now.toUTCString(),
+      timeEpoch: now.getTime(),
+    },
+    body,
+    isBase64Encoded: false,
+  };
+  const result = (await handler(event, { awsRequestId: requestId, functionName: 'restUpload', getRemainingTimeInMillis: () => 30_000 })) as APIGatewayProxyStructuredResultV2;
+  res.writeHead(result.statusCode ?? 200, { ...corsHeaders, ...(result.headers as Record<string, string>) });
+  res.end(result.body ?? '');
+}
