@@ -4,8 +4,8 @@
  *   dist/resolvers/<Type>.<field>.js, dist/resolvers/functions/<name>.js  (APPSYNC_JS, ESM)
  *   dist/functions/<lambda>/index.mjs                                     (Lambda, node22)
  */
-import { build, type BuildOptions } from 'esbuild';
-import { rm } from 'node:fs/promises';
+import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdas, pipelineFunctions, resolverCodeName, resolvers } from './api-definition';
@@ -46,8 +46,15 @@ const lambdaOptions: BuildOptions = {
 };
 
 /** Bundles one APPSYNC_JS source file (a resolver or a pipeline function). */
-export async function bundleAppsyncCode(entry: string, outfile: string): Promise<void> {
-  await build({ ...appsyncOptions, entryPoints: [entry], outfile });
+export async function bundleAppsyncCode(entry: string, outfile: string): Promise<Metafile> {
+  return (await build({ ...appsyncOptions, entryPoints: [entry], outfile, metafile: true })).metafile;
+}
+
+/** Every file the last build read and wrote, relative to the project root: what decides whether it is current. */
+const buildRecord = path.join(distDir, 'build-record.json');
+interface BuildRecord {
+  inputs: string[];
+  outputs: string[];
 }
 
 export async function bundleAll(): Promise<void> {
@@ -59,10 +66,38 @@ export async function bundleAll(): Promise<void> {
   const functionBuilds = Object.keys(pipelineFunctions).map((name) =>
     bundleAppsyncCode(path.join(projectRoot, 'resolvers', 'functions', `${name}.ts`), bundlePaths.pipelineFunction(name)),
   );
-  const lambdaBuilds = Object.entries(lambdas).map(([name, { entry }]) =>
-    build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name) }),
+  const lambdaBuilds = Object.entries(lambdas).map(async ([name, { entry }]) =>
+    (await build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name), metafile: true })).metafile,
   );
-  await Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds]);
+  const metafiles = await Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds]);
+  // esbuild names files relative to the working directory; the record keeps them absolute.
+  const absolute = (names: string[]) => names.map((name) => path.resolve(name));
+  const record: BuildRecord = {
+    inputs: [...new Set(absolute(metafiles.flatMap((m) => Object.keys(m.inputs))))].sort(),
+    outputs: absolute(metafiles.flatMap((m) => Object.keys(m.outputs))).sort(),
+  };
+  await writeFile(buildRecord, JSON.stringify(record, null, 2));
+}
+
+/** Whether dist/ was built, completely, after every file it was built from last changed. */
+async function isCurrent(): Promise<boolean> {
+  try {
+    const record = JSON.parse(await readFile(buildRecord, 'utf8')) as BuildRecord;
+    const builtAt = (await stat(buildRecord)).mtimeMs;
+    const sources = [...record.inputs, path.join(projectRoot, 'infra', 'api-definition.ts'), path.join(projectRoot, 'infra', 'bundle.ts')];
+    const [inputTimes] = await Promise.all([Promise.all(sources.map(async (file) => (await stat(file)).mtimeMs)), Promise.all(record.outputs.map((file) => stat(file)))]);
+    return inputTimes.every((time) => time <= builtAt);
+  } catch {
+    // No record, or a file it names is gone: build.
+    return false;
+  }
+}
+
+/** bundleAll, unless dist/ is already current: what `npm start` runs, so a restart is quick. */
+export async function bundleIfChanged(): Promise<'built' | 'current'> {
+  if (await isCurrent()) return 'current';
+  await bundleAll();
+  return 'built';
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {

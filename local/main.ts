@@ -6,7 +6,7 @@
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { bundleAll } from '../infra/bundle';
+import { bundleIfChanged } from '../infra/bundle';
 import { startLocalServer, type LocalServer } from './server';
 
 const ENDPOINTS_FILE = 'endpoints.json';
@@ -14,7 +14,10 @@ const ENDPOINTS_FILE = 'endpoints.json';
 /** For tools and benchmarks: where everything is. */
 export const endpointsOf = (server: LocalServer) => ({
   graphqlUrl: server.graphqlUrl,
+  realtimeUrl: server.realtimeUrl,
+  restUrl: server.restUrl,
   apiKey: server.apiKey,
+  caCertFile: server.caCertFile,
   userPool: server.userPool,
   storage: {
     region: server.storage.region,
@@ -32,14 +35,18 @@ async function main(): Promise<void> {
   const port = Number(process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
 
-  await bundleAll();
+  await bundleIfChanged();
   const server = await startLocalServer({ port, dataDir });
   const endpoints = endpointsOf(server);
   if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
   console.log(`CodeCraft Files, local API — ready in ${Date.now() - started} ms
-  GraphQL   ${endpoints.graphqlUrl}
+  GraphQL   ${endpoints.graphqlUrl}   (console: ${endpoints.graphqlUrl.replace(/\/graphql$/, '/')})
+  Realtime  ${endpoints.realtimeUrl}   (wss:// too, same port)
+  REST      POST ${endpoints.restUrl}
   API key   ${endpoints.apiKey}
+  Local CA  ${endpoints.caCertFile}   (trust it for https/wss: NODE_EXTRA_CA_CERTS=${endpoints.caCertFile})
+  Token     npm run token -- --user alice --groups project-demo
   Storage   DynamoDB ${endpoints.storage.dynamodbEndpoint} (table ${endpoints.storage.tableName}), S3 ${endpoints.storage.s3Endpoint} (bucket ${endpoints.storage.bucketName})
   Data      ${dataDir ?? 'in memory (IN_MEMORY=1): nothing is kept'}${dataDir ? `\n  Endpoints ${path.join(dataDir, ENDPOINTS_FILE)}` : ''}
 Try:

@@ -3,8 +3,13 @@
  * endpoints), the bundled resolvers and Lambda wired from the API
  * definition, and AppSync's HTTP protocol. `npm start` and the tests call it.
  */
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
+import type { Duplex } from 'node:stream';
+import os from 'node:os';
+import path from 'node:path';
 import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
@@ -16,8 +21,12 @@ import { handleGraphQL } from './http/graphql-endpoint';
 import { handleRestUpload } from './http/rest-upload-endpoint';
 import { corsHeaders, sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
+import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
+import { SubscriptionHub } from './realtime/subscription-hub';
 import { loadOrCreateState } from './state';
 import { startEmbeddedStorage, storageClients, type StorageLocation } from './storage/index';
+import { loadOrCreateCertificates } from './tls/local-certificates';
+import { samePortTls } from './tls/same-port-tls';
 
 export interface LocalServerOptions {
   /** 4000 by default; 0 picks a free port. */
@@ -28,21 +37,32 @@ export interface LocalServerOptions {
   /** Use this storage instead of starting dynalite and s3rver (e.g. a real AWS account). */
   storage?: StorageLocation;
   region?: string;
+  /** How often the real-time endpoint sends `ka` (60 s by default). */
+  keepAliveMs?: number;
 }
 
 export interface LocalServer {
   graphqlUrl: string;
+  /** The real-time WebSocket; the same port also answers `wss://` with the local CA's certificate. */
+  realtimeUrl: string;
   /** POST /upload, the legacy REST endpoint. */
   restUrl: string;
   apiKey: string;
+  /** The local CA that signs the server's TLS certificate: trust it (NODE_EXTRA_CA_CERTS) to use https:// and wss://. */
+  caCertFile: string;
+  caCert: string;
   userPool: UserPool;
   storage: StorageLocation;
   api: GraphQLApi;
+  /** Subscriptions started (start_ack sent) and not yet stopped, over all real-time connections. */
+  activeSubscriptions(): number;
   signToken(request: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
 let lambdaInstances = 0;
+
+const GRAPHQL_PATH = '/graphql';
 
 /** The account ID IAM callers belong to locally. */
 const LOCAL_ACCOUNT_ID = '000000000000';
@@ -77,13 +97,18 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     nextTokenKey: Buffer.from(state.nextTokenKey, 'base64'),
     lambdas: { upload: await loadUploadLambda(storage) },
   });
-  const api = createGraphQLApi({ schema: await loadSchema(), resolvers });
+  const hub = new SubscriptionHub();
+  const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
   const auth: AuthConfig = {
     apiKey: state.apiKey,
     verifyToken: tokenVerifier(state.userPool, state.signingKey),
     // The local account: the storage credentials also sign IAM calls (e.g. the REST proxy's announcements).
     account: { accountId: LOCAL_ACCOUNT_ID, ...storage.credentials },
   };
+  const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
+  // In memory mode the certificates are made for this run only, in a directory removed on close.
+  const tlsDir = options.dataDir ? path.join(options.dataDir, 'tls') : await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-tls-'));
+  const certificates = await loadOrCreateCertificates(tlsDir);
   let restUpload: LambdaHandler | undefined;
   const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
 
@@ -92,12 +117,12 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     let asset: Awaited<ReturnType<typeof consoleAsset>>;
     if (req.method === 'OPTIONS') {
       res.writeHead(204, corsHeaders).end();
-    } else if (req.method === 'POST' && pathname === '/graphql') {
+    } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
       await handleGraphQL(req, res, api, auth);
     } else if (req.method === 'POST' && pathname === '/upload' && restUpload) {
       await handleRestUpload(req, res, restUpload, auth.verifyToken);
     } else if (req.method === 'GET' && pathname === '/') {
-      const html = consolePage({ graphqlPath: '/graphql', realtimePath: '/graphql/realtime', apiKey: state.apiKey });
+      const html = consolePage({ graphqlPath: GRAPHQL_PATH, realtimePath: realtime.path, apiKey: state.apiKey });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (req.method === 'GET' && pathname.startsWith('/console/') && (asset = await consoleAsset(pathname.slice('/console/'.length)))) {
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
@@ -107,34 +132,56 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST /graphql.` }] });
     }
   };
-  const server: Server = createServer((req, res) => {
+  const serve = (req: IncomingMessage, res: ServerResponse) => {
     handle(req, res).catch((error) => {
       console.error('[http] request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred.' }] });
     });
-  });
+  };
+  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
+    if (new URL(req.url ?? '/', 'http://local').pathname !== realtime.path) {
+      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    realtime.upgrade(req, socket, head).catch((error) => {
+      console.error('[realtime] upgrade failed', error);
+      socket.destroy();
+    });
+  };
+  const plain = createServer(serve).on('upgrade', upgrade);
+  const tls = createTlsServer({ key: certificates.key, cert: certificates.cert }, serve).on('upgrade', upgrade);
+  const listener = samePortTls(plain, tls);
+  const { server } = listener;
   const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  const graphqlUrl = `http://${host}:${port}/graphql`;
+  const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
   process.env.GRAPHQL_URL = graphqlUrl;
   restUpload = await loadLambdaHandler(bundlePaths.lambda('restUpload'), String(lambdaInstances));
 
   return {
     graphqlUrl,
-    restUrl: `http://${host}:${port}/upload`,
+    realtimeUrl: `ws://${origin}${realtime.path}`,
+    restUrl: `http://${origin}/upload`,
     apiKey: state.apiKey,
+    caCertFile: certificates.caCertFile,
+    caCert: certificates.caCert,
     userPool: state.userPool,
     storage,
     api,
+    activeSubscriptions: () => hub.size,
     signToken: (request) => signToken(state.userPool, state.signingKey, request),
     async close() {
-      server.closeAllConnections();
-      await new Promise<void>((resolve) => server.close(() => resolve()));
+      realtime.close();
+      plain.closeAllConnections();
+      tls.closeAllConnections();
+      await listener.close();
+      if (!options.dataDir) await rm(tlsDir, { recursive: true, force: true });
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await embedded?.close();

@@ -1,0 +1,36 @@
+/**
+ * Who is subscribed to what, and the fan-out of mutation events: each event
+ * reaches exactly the subscriptions whose trigger, arguments and filter
+ * match, rendered with each subscriber's own selection set.
+ */
+import type { GraphQLResponse, MutationEvent, PreparedSubscription } from '../graphql/graphql-api';
+
+interface Subscriber {
+  subscription: PreparedSubscription;
+  deliver(response: GraphQLResponse): void;
+}
+
+export class SubscriptionHub {
+  readonly #subscribers = new Set<Subscriber>();
+
+  /** Registers a subscriber; the returned function unregisters it. */
+  add(subscription: PreparedSubscription, deliver: Subscriber['deliver']): () => void {
+    const subscriber = { subscription, deliver };
+    this.#subscribers.add(subscriber);
+    return () => this.#subscribers.delete(subscriber);
+  }
+
+  get size(): number {
+    return this.#subscribers.size;
+  }
+
+  publish(event: MutationEvent): void {
+    for (const subscriber of this.#subscribers) {
+      if (!subscriber.subscription.matches(event)) continue;
+      subscriber.subscription.render(event).then(
+        (response) => this.#subscribers.has(subscriber) && subscriber.deliver(response),
+        (error) => console.error('[realtime] could not render an event for a subscriber', error),
+      );
+    }
+  }
+}
