@@ -3,7 +3,6 @@
  * endpoints), the bundled resolvers and Lambda wired from the API
  * definition, and AppSync's HTTP protocol. `npm start` and the tests call it.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
@@ -14,7 +13,7 @@ import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
 import { consoleAsset, consolePage } from './console/console-page';
-import { loadLambdaHandler, type LambdaHandler } from './data-sources/lambda';
+import { lazyLambdaHandler } from './data-sources/lambda';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
@@ -68,7 +67,7 @@ const GRAPHQL_PATH = '/graphql';
 const LOCAL_ACCOUNT_ID = '000000000000';
 
 /** The upload Lambda reads its configuration from the environment, as on AWS. */
-async function loadUploadLambda(storage: StorageLocation) {
+function uploadLambda(storage: StorageLocation) {
   Object.assign(process.env, {
     FILES_TABLE: storage.tableName,
     FILES_BUCKET: storage.bucketName,
@@ -81,7 +80,7 @@ async function loadUploadLambda(storage: StorageLocation) {
   });
   // A module instance of its own per server, like a fresh Lambda container.
   lambdaInstances += 1;
-  return loadLambdaHandler(bundlePaths.lambda('upload'), String(lambdaInstances));
+  return lazyLambdaHandler(bundlePaths.lambda('upload'), String(lambdaInstances));
 }
 
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
@@ -91,11 +90,14 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const state = await loadOrCreateState(options.dataDir, region);
   const clients = storageClients(storage);
 
+  const upload = uploadLambda(storage);
+  // Reads GRAPHQL_URL at its first invocation, by when the server listens and has set it.
+  const restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), String(lambdaInstances));
   const resolvers = await loadResolvers({
     dynamodb: clients.dynamodb,
     tableName: storage.tableName,
     nextTokenKey: Buffer.from(state.nextTokenKey, 'base64'),
-    lambdas: { upload: await loadUploadLambda(storage) },
+    lambdas: { upload },
   });
   const hub = new SubscriptionHub();
   const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
@@ -106,10 +108,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     account: { accountId: LOCAL_ACCOUNT_ID, ...storage.credentials },
   };
   const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
-  // In memory mode the certificates are made for this run only, in a directory removed on close.
-  const tlsDir = options.dataDir ? path.join(options.dataDir, 'tls') : await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-tls-'));
+  // Without a data directory the CA is still kept, per user, so a client trusts it once, not on every run.
+  const tlsDir = path.join(options.dataDir ?? path.join(os.tmpdir(), `codecraft-files-${os.userInfo().uid}`), 'tls');
   const certificates = await loadOrCreateCertificates(tlsDir);
-  let restUpload: LambdaHandler | undefined;
   const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
@@ -119,7 +120,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       res.writeHead(204, corsHeaders).end();
     } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
       await handleGraphQL(req, res, api, auth);
-    } else if (req.method === 'POST' && pathname === '/upload' && restUpload) {
+    } else if (req.method === 'POST' && pathname === '/upload') {
       await handleRestUpload(req, res, restUpload, auth.verifyToken);
     } else if (req.method === 'GET' && pathname === '/') {
       const html = consolePage({ graphqlPath: GRAPHQL_PATH, realtimePath: realtime.path, apiKey: state.apiKey });
@@ -162,7 +163,8 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
   process.env.GRAPHQL_URL = graphqlUrl;
-  restUpload = await loadLambdaHandler(bundlePaths.lambda('restUpload'), String(lambdaInstances));
+  upload.warm();
+  restUpload.warm();
 
   return {
     graphqlUrl,
@@ -181,7 +183,6 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       plain.closeAllConnections();
       tls.closeAllConnections();
       await listener.close();
-      if (!options.dataDir) await rm(tlsDir, { recursive: true, force: true });
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await embedded?.close();

@@ -27,6 +27,24 @@ export async function loadLambdaHandler(bundlePath: string, container?: string):
   return module.handler;
 }
 
+/**
+ * A handler whose bundle loads when first needed, as a Lambda container
+ * initialises on its first invocation. Loading the AWS SDK inside a bundle
+ * takes a few hundred milliseconds: `warm()` starts it without making the
+ * server wait for it.
+ */
+export function lazyLambdaHandler(bundlePath: string, container?: string): LambdaHandler & { warm(): void } {
+  let loading: Promise<LambdaHandler> | undefined;
+  const load = () => (loading ??= loadLambdaHandler(bundlePath, container));
+  const handler = async (event: unknown, context: LambdaContext) => (await load())(event, context);
+  return Object.assign(handler, {
+    warm() {
+      // A failure here is reported by the first invocation, which awaits the same load.
+      load().catch(() => {});
+    },
+  });
+}
+
 export function lambdaDataSource(functionName: string, handler: LambdaHandler): DataSource {
   return {
     async invoke(request) {

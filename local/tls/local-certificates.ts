@@ -6,10 +6,7 @@
  * directory and kept, so trusting it once is enough. The CA never leaves
  * this machine: its key is kept next to it with mode 600.
  */
-// @peculiar/x509 resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata API.
-import 'reflect-metadata';
-import * as x509 from '@peculiar/x509';
-import { webcrypto } from 'node:crypto';
+import { webcrypto, X509Certificate } from 'node:crypto';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -30,7 +27,19 @@ const SERVER_CERT_DAYS = 397;
 const RENEW_WITHIN_DAYS = 30;
 const CA_YEARS = 10;
 
-x509.cryptoProvider.set(webcrypto as never);
+/**
+ * @peculiar/x509 makes certificates (Node can only read them). It takes a
+ * few hundred milliseconds to load, so it is loaded only when a certificate
+ * must be made, not on every start.
+ */
+async function loadX509() {
+  // It resolves its ASN.1 providers through tsyringe, which needs the Reflect metadata API.
+  await import('reflect-metadata');
+  const x509 = await import('@peculiar/x509');
+  x509.cryptoProvider.set(webcrypto as never);
+  return x509;
+}
+type X509 = Awaited<ReturnType<typeof loadX509>>;
 
 type CryptoKey = webcrypto.CryptoKey;
 type CryptoKeyPair = webcrypto.CryptoKeyPair;
@@ -44,15 +53,15 @@ const files = (dir: string) => ({
 
 const generateKeys = () => webcrypto.subtle.generateKey(ALGORITHM, true, ['sign', 'verify']) as Promise<CryptoKeyPair>;
 
-async function privateKeyPem(key: CryptoKey): Promise<string> {
+async function privateKeyPem(x509: X509, key: CryptoKey): Promise<string> {
   const der = Buffer.from(await webcrypto.subtle.exportKey('pkcs8', key));
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-const importPrivateKey = (pem: string) =>
+const importPrivateKey = (x509: X509, pem: string) =>
   webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALGORITHM, false, ['sign']);
 
-async function createCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKeyPair }> {
+async function createCa(x509: X509) {
   const keys = await generateKeys();
   const now = Date.now();
   const cert = await x509.X509CertificateGenerator.createSelfSigned({
@@ -70,7 +79,8 @@ async function createCa(): Promise<{ cert: x509.X509Certificate; keys: CryptoKey
   return { cert, keys };
 }
 
-async function createServerCert(ca: x509.X509Certificate, caKey: CryptoKey, keys: CryptoKeyPair): Promise<x509.X509Certificate> {
+async function createServerCert(x509: X509, caPem: string, caKey: CryptoKey, keys: CryptoKeyPair) {
+  const ca = new x509.X509Certificate(caPem);
   const now = Date.now();
   const names = [
     { type: 'dns' as const, value: 'localhost' },
@@ -105,33 +115,38 @@ async function readIfPresent(file: string): Promise<string | undefined> {
   }
 }
 
+/** Not signed by this CA (it was replaced), or near its end. */
+function needsRenewal(certPem: string, caPem: string): boolean {
+  const cert = new X509Certificate(certPem);
+  return !cert.checkIssued(new X509Certificate(caPem)) || new Date(cert.validTo).getTime() - Date.now() < RENEW_WITHIN_DAYS * DAY_MS;
+}
+
 /**
  * The CA and server certificate kept in `dir`, made when missing; the server
  * certificate is renewed (by the same CA) when it nears its end.
  */
 export async function loadOrCreateCertificates(dir: string): Promise<LocalCertificates> {
   const paths = files(dir);
-  await mkdir(dir, { recursive: true });
+  await mkdir(dir, { recursive: true, mode: 0o700 });
 
   let caPem = await readIfPresent(paths.caCert);
   let caKeyPem = await readIfPresent(paths.caKey);
   if (!caPem || !caKeyPem) {
-    const ca = await createCa();
+    const x509 = await loadX509();
+    const ca = await createCa(x509);
     caPem = ca.cert.toString('pem');
-    caKeyPem = await privateKeyPem(ca.keys.privateKey);
+    caKeyPem = await privateKeyPem(x509, ca.keys.privateKey);
     await writeFile(paths.caKey, caKeyPem, { mode: 0o600 });
     await writeFile(paths.caCert, caPem);
   }
 
   let certPem = await readIfPresent(paths.cert);
   let keyPem = await readIfPresent(paths.key);
-  const current = certPem ? new x509.X509Certificate(certPem) : undefined;
-  const ca = new x509.X509Certificate(caPem);
-  const stale = !current || current.issuer !== ca.subject || current.notAfter.getTime() - Date.now() < RENEW_WITHIN_DAYS * DAY_MS;
-  if (stale || !keyPem) {
+  if (!certPem || !keyPem || needsRenewal(certPem, caPem)) {
+    const x509 = await loadX509();
     const keys = await generateKeys();
-    certPem = (await createServerCert(ca, await importPrivateKey(caKeyPem), keys)).toString('pem');
-    keyPem = await privateKeyPem(keys.privateKey);
+    certPem = (await createServerCert(x509, caPem, await importPrivateKey(x509, caKeyPem), keys)).toString('pem');
+    keyPem = await privateKeyPem(x509, keys.privateKey);
     await writeFile(paths.key, keyPem, { mode: 0o600 });
     await writeFile(paths.cert, certPem);
   }

@@ -1,0 +1,368 @@
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import { Template } from 'aws-cdk-lib/assertions';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pipelineFunctions, resolvers } from '../../infra/api-definition';
+import { filesApp, getAtt, logicalId, ref, type FilesApp } from './files-app';
+
+interface Resource {
+  Type: string;
+  Properties: Record<string, any>;
+  DeletionPolicy?: string;
+}
+interface Statement {
+  Effect: string;
+  Action: string | string[];
+  Resource: unknown;
+}
+
+let files: FilesApp;
+let template: Template;
+let resources: Record<string, Resource>;
+
+beforeAll(() => {
+  files = filesApp();
+  template = Template.fromStack(files.stack);
+  resources = template.toJSON().Resources;
+});
+afterAll(() => files.dispose());
+
+const propertiesOf = (id: string) => resources[id].Properties;
+const ofType = (type: string) => Object.entries(resources).filter(([, r]) => r.Type === type);
+const joined = (...parts: unknown[]) => ({ 'Fn::Join': ['', parts] });
+
+/** Every statement that reaches the role: inline and attached, as {actions (sorted), resource}. */
+function statementsOf(roleId: string) {
+  const inline = (propertiesOf(roleId).Policies ?? []).flatMap((p: any) => p.PolicyDocument.Statement);
+  const attached = ofType('AWS::IAM::Policy')
+    .filter(([, p]) => p.Properties.Roles.some((r: { Ref: string }) => r.Ref === roleId))
+    .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
+  return ([...inline, ...attached] as Statement[]).map((s) => {
+    expect(s.Effect).toBe('Allow');
+    return { actions: [s.Action].flat().sort(), resource: s.Resource };
+  });
+}
+
+const roleId = (role: iam.IRole) => logicalId(role);
+/** The role an AppSync data source runs as, found by the data source's name. */
+function dataSourceRoleId(name: string): string {
+  const [, source] = ofType('AWS::AppSync::DataSource').find(([, r]) => r.Properties.Name === name)!;
+  return source.Properties.ServiceRoleArn['Fn::GetAtt'][0];
+}
+
+describe('the FileMetadata table', () => {
+  it('is keyed by fileID, with the byProject index on projectID and uploadedAt', () => {
+    const [[, table], ...others] = ofType('AWS::DynamoDB::Table');
+    expect(others).toEqual([]);
+    expect(table.Properties).toMatchObject({
+      KeySchema: [{ AttributeName: 'fileID', KeyType: 'HASH' }],
+      GlobalSecondaryIndexes: [
+        {
+          IndexName: 'byProject',
+          KeySchema: [
+            { AttributeName: 'projectID', KeyType: 'HASH' },
+            { AttributeName: 'uploadedAt', KeyType: 'RANGE' },
+          ],
+          Projection: { ProjectionType: 'ALL' },
+        },
+      ],
+    });
+  });
+
+  it('bills on demand, with point-in-time recovery and deletion protection', () => {
+    const table = propertiesOf(logicalId(files.stack.storage.table));
+    expect(table).toMatchObject({
+      BillingMode: 'PAY_PER_REQUEST',
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+      DeletionProtectionEnabled: true,
+    });
+    expect(resources[logicalId(files.stack.storage.table)].DeletionPolicy).toBe('Retain');
+  });
+});
+
+describe('the files bucket', () => {
+  const bucket = () => propertiesOf(logicalId(files.stack.storage.bucket));
+
+  it('blocks public access, is encrypted at rest and versioned', () => {
+    expect(bucket()).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+      VersioningConfiguration: { Status: 'Enabled' },
+    });
+  });
+
+  it('refuses every request that is not over TLS', () => {
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: ref(files.stack.storage.bucket),
+      PolicyDocument: {
+        Statement: [
+          {
+            Effect: 'Deny',
+            Principal: { AWS: '*' },
+            Action: 's3:*',
+            Condition: { Bool: { 'aws:SecureTransport': 'false' } },
+            Resource: [getAtt(files.stack.storage.bucket, 'Arn'), joined(getAtt(files.stack.storage.bucket, 'Arn'), '/*')],
+          },
+        ],
+      },
+    });
+  });
+
+  it('lets browsers upload and download, exposing ETag', () => {
+    expect(bucket().CorsConfiguration.CorsRules).toEqual([
+      { AllowedMethods: ['GET', 'PUT', 'HEAD', 'POST'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 3000 },
+    ]);
+  });
+
+  it('expires noncurrent versions and incomplete multipart uploads', () => {
+    expect(bucket().LifecycleConfiguration.Rules).toEqual([
+      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
+      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+    ]);
+  });
+
+  it('logs its requests to a private, TLS-only log bucket', () => {
+    const logBucket = bucket().LoggingConfiguration.DestinationBucketName.Ref;
+    expect(propertiesOf(logBucket)).toMatchObject({
+      PublicAccessBlockConfiguration: { BlockPublicAcls: true, BlockPublicPolicy: true, IgnorePublicAcls: true, RestrictPublicBuckets: true },
+      BucketEncryption: { ServerSideEncryptionConfiguration: [{ ServerSideEncryptionByDefault: { SSEAlgorithm: 'AES256' } }] },
+    });
+    template.hasResourceProperties('AWS::S3::BucketPolicy', {
+      Bucket: { Ref: logBucket },
+      PolicyDocument: { Statement: [{ Effect: 'Deny', Condition: { Bool: { 'aws:SecureTransport': 'false' } } }, { Effect: 'Allow' }] },
+    });
+  });
+});
+
+describe('IAM', () => {
+  const objects = () => joined(getAtt(files.stack.storage.bucket, 'Arn'), '/projects/*');
+  const table = () => getAtt(files.stack.storage.table, 'Arn');
+  const uploadCore = () => [
+    { actions: ['s3:DeleteObject', 's3:PutObject'], resource: objects() },
+    { actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resource: table() },
+  ];
+
+  it('gives the upload Lambda its log group and the upload core calls, nothing more', () => {
+    const fn = files.stack.uploadFunction;
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      ...uploadCore(),
+    ]);
+  });
+
+  it('gives the restUpload Lambda the same, plus appsync:GraphQL on Mutation.announceFileUploaded only', () => {
+    const fn = files.stack.restUploadFunction;
+    const apiId = getAtt(files.stack.graphql.api, 'ApiId');
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      ...uploadCore(),
+      {
+        actions: ['appsync:GraphQL'],
+        resource: joined(
+          'arn:', { Ref: 'AWS::Partition' }, ':appsync:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
+          ':apis/', apiId, '/types/Mutation/fields/announceFileUploaded',
+        ),
+      },
+    ]);
+  });
+
+  it('lets the FileTable data source GetItem on the table and Query the byProject index, nothing else', () => {
+    expect(statementsOf(dataSourceRoleId('FileTable'))).toEqual([
+      { actions: ['dynamodb:GetItem'], resource: table() },
+      { actions: ['dynamodb:Query'], resource: joined(table(), '/index/byProject') },
+    ]);
+  });
+
+  it('lets the UploadFunction data source invoke the upload Lambda, unqualified', () => {
+    expect(statementsOf(dataSourceRoleId('UploadFunction'))).toEqual([
+      { actions: ['lambda:InvokeFunction'], resource: getAtt(files.stack.uploadFunction.function, 'Arn') },
+    ]);
+  });
+
+  it("lets AppSync write to its API's log group only", () => {
+    const { LogConfig } = propertiesOf(logicalId(files.stack.graphql.api));
+    const [[logGroupId]] = ofType('AWS::Logs::LogGroup').filter(([, g]) =>
+      JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/appsync/apis/'),
+    );
+    expect(statementsOf(LogConfig.CloudWatchLogsRoleArn['Fn::GetAtt'][0])).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
+    ]);
+  });
+
+  it('has exactly those roles, none with a managed policy, and no wildcard action or resource anywhere', () => {
+    const { uploadFunction, restUploadFunction, graphql } = files.stack;
+    const roles = ofType('AWS::IAM::Role');
+    expect(roles.map(([id]) => id).sort()).toEqual(
+      [
+        roleId(uploadFunction.role),
+        roleId(restUploadFunction.role),
+        dataSourceRoleId('FileTable'),
+        dataSourceRoleId('UploadFunction'),
+        propertiesOf(logicalId(graphql.api)).LogConfig.CloudWatchLogsRoleArn['Fn::GetAtt'][0],
+      ].sort(),
+    );
+    for (const [, role] of roles) expect(role.Properties.ManagedPolicyArns).toBeUndefined();
+    for (const [id] of roles) {
+      for (const { actions, resource } of statementsOf(id)) {
+        expect(actions.filter((a) => a.includes('*'))).toEqual([]);
+        expect(resource).not.toBe('*');
+      }
+    }
+  });
+});
+
+describe('the Lambdas', () => {
+  it('run the bundles on nodejs22.x with the storage settings functions/core/config.ts reads', () => {
+    const { storage, graphql, uploadFunction, restUploadFunction } = files.stack;
+    const storageEnvironment = { FILES_TABLE: ref(storage.table), FILES_BUCKET: ref(storage.bucket), NODE_OPTIONS: '--enable-source-maps' };
+    const expected = [
+      [uploadFunction, storageEnvironment],
+      [restUploadFunction, { ...storageEnvironment, GRAPHQL_URL: getAtt(graphql.api, 'GraphQLUrl') }],
+    ] as const;
+    for (const [fn, environment] of expected) {
+      const properties = propertiesOf(logicalId(fn.function));
+      expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', LoggingConfig: { LogGroup: ref(fn.logGroup) } });
+      expect(properties.Environment.Variables).toEqual(environment);
+    }
+  });
+});
+
+describe('the GraphQL API', () => {
+  it('authorizes with the user pool by default, API key and IAM as additional modes', () => {
+    expect(propertiesOf(logicalId(files.stack.graphql.api))).toMatchObject({
+      AuthenticationType: 'AMAZON_COGNITO_USER_POOLS',
+      UserPoolConfig: { UserPoolId: ref(files.stack.auth.userPool), DefaultAction: 'ALLOW' },
+      AdditionalAuthenticationProviders: [{ AuthenticationType: 'API_KEY' }, { AuthenticationType: 'AWS_IAM' }],
+    });
+  });
+
+  it('gives the API key an expiry a year ahead, the most AppSync allows', () => {
+    const [[, key]] = ofType('AWS::AppSync::ApiKey');
+    const daysAhead = (key.Properties.Expires - Date.now() / 1000) / 86_400;
+    expect(daysAhead).toBeGreaterThan(364.9);
+    // Expiration rounds to whole seconds.
+    expect(daysAhead).toBeLessThanOrEqual(365 + 1 / 86_400);
+  });
+
+  it('logs errors and traces with X-Ray', () => {
+    expect(propertiesOf(logicalId(files.stack.graphql.api))).toMatchObject({
+      XrayEnabled: true,
+      LogConfig: { FieldLogLevel: 'ERROR' },
+    });
+  });
+
+  it('has one APPSYNC_JS pipeline resolver per definition entry and one function per pipeline function', () => {
+    const appsyncJs = { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' };
+    const deployedResolvers = ofType('AWS::AppSync::Resolver').map(([, r]) => r.Properties);
+    expect(deployedResolvers).toHaveLength(resolvers.length);
+    for (const resolver of deployedResolvers) expect(resolver).toMatchObject({ Kind: 'PIPELINE', Runtime: appsyncJs });
+    const deployedFunctions = ofType('AWS::AppSync::FunctionConfiguration').map(([, f]) => f.Properties);
+    expect(deployedFunctions).toHaveLength(Object.keys(pipelineFunctions).length);
+    for (const fn of deployedFunctions) expect(fn.Runtime).toEqual(appsyncJs);
+  });
+});
+
+describe('Cognito', () => {
+  it('has a user pool without self sign-up, requiring MFA and strong passwords', () => {
+    expect(propertiesOf(logicalId(files.stack.auth.userPool))).toMatchObject({
+      AdminCreateUserConfig: { AllowAdminCreateUserOnly: true },
+      MfaConfiguration: 'ON',
+      EnabledMfas: ['SOFTWARE_TOKEN_MFA'],
+      Policies: { PasswordPolicy: { MinimumLength: 12, RequireLowercase: true, RequireUppercase: true, RequireNumbers: true, RequireSymbols: true } },
+      DeletionProtection: 'ACTIVE',
+    });
+  });
+
+  it('has a browser app client without secret, and the admins group', () => {
+    expect(propertiesOf(logicalId(files.stack.auth.client))).toMatchObject({
+      GenerateSecret: false,
+      ExplicitAuthFlows: ['ALLOW_USER_SRP_AUTH', 'ALLOW_REFRESH_TOKEN_AUTH'],
+      AllowedOAuthFlowsUserPoolClient: false,
+    });
+    template.hasResourceProperties('AWS::Cognito::UserPoolGroup', { GroupName: 'admins', UserPoolId: ref(files.stack.auth.userPool) });
+  });
+});
+
+describe('the REST endpoint', () => {
+  it('routes POST /upload through a JWT authorizer on the app client to the restUpload Lambda (payload 2.0)', () => {
+    const { auth, restUploadFunction } = files.stack;
+    const [[authorizerId, authorizer]] = ofType('AWS::ApiGatewayV2::Authorizer');
+    expect(authorizer.Properties).toMatchObject({
+      AuthorizerType: 'JWT',
+      IdentitySource: ['$request.header.Authorization'],
+      JwtConfiguration: {
+        Audience: [ref(auth.client)],
+        Issuer: joined('https://cognito-idp.', { Ref: 'AWS::Region' }, '.amazonaws.com/', ref(auth.userPool)),
+      },
+    });
+    const [[, route], ...otherRoutes] = ofType('AWS::ApiGatewayV2::Route');
+    expect(otherRoutes).toEqual([]);
+    expect(route.Properties).toMatchObject({ RouteKey: 'POST /upload', AuthorizationType: 'JWT', AuthorizerId: { Ref: authorizerId } });
+    const integrationId = route.Properties.Target['Fn::Join'][1][1].Ref;
+    expect(propertiesOf(integrationId)).toMatchObject({
+      IntegrationType: 'AWS_PROXY',
+      PayloadFormatVersion: '2.0',
+      IntegrationUri: getAtt(restUploadFunction.function, 'Arn'),
+    });
+  });
+
+  it('throttles and writes JSON access logs on its one stage', () => {
+    const [[, stage], ...others] = ofType('AWS::ApiGatewayV2::Stage');
+    expect(others).toEqual([]);
+    expect(stage.Properties).toMatchObject({
+      StageName: '$default',
+      DefaultRouteSettings: { ThrottlingRateLimit: 20, ThrottlingBurstLimit: 40 },
+      AccessLogSettings: { DestinationArn: { 'Fn::GetAtt': [expect.any(String), 'Arn'] } },
+    });
+    expect(JSON.parse(stage.Properties.AccessLogSettings.Format)).toMatchObject({ requestId: '$context.requestId' });
+  });
+});
+
+describe('the outputs', () => {
+  it('name the endpoints, the user pool and client, the bucket and the table', () => {
+    const { graphql, rest, auth, storage } = files.stack;
+    const outputs = template.toJSON().Outputs as Record<string, { Value: unknown }>;
+    expect(Object.fromEntries(Object.entries(outputs).map(([name, o]) => [name, o.Value]))).toEqual({
+      GraphQLUrl: getAtt(graphql.api, 'GraphQLUrl'),
+      RealtimeUrl: getAtt(graphql.api, 'RealtimeUrl'),
+      GraphQLApiId: getAtt(graphql.api, 'ApiId'),
+      RestUrl: joined(
+        'https://', ref(rest.httpApi), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/upload',
+      ),
+      UserPoolId: ref(auth.userPool),
+      UserPoolClientId: ref(auth.client),
+      BucketName: ref(storage.bucket),
+      TableName: ref(storage.table),
+    });
+  });
+});
+
+describe('a throwaway stack with its own CORS origins and a renamed API key', () => {
+  let throwaway: FilesApp;
+  let json: Record<string, Resource>;
+  beforeAll(() => {
+    throwaway = filesApp({ deletionProtection: false, corsAllowedOrigins: ['https://app.example.com'], apiKeyName: 'Rotated' });
+    json = Template.fromStack(throwaway.stack).toJSON().Resources;
+  });
+  afterAll(() => throwaway.dispose());
+
+  it('lets the table and the user pool be deleted with the stack', () => {
+    const table = json[logicalId(throwaway.stack.storage.table)];
+    const userPool = json[logicalId(throwaway.stack.auth.userPool)];
+    expect(table.Properties.DeletionProtectionEnabled).toBe(false);
+    expect(table.DeletionPolicy).toBe('Delete');
+    expect(userPool.Properties.DeletionProtection).toBe('INACTIVE');
+    expect(userPool.DeletionPolicy).toBe('Delete');
+  });
+
+  it('allows only its origins to use the bucket from a browser', () => {
+    const [rule] = json[logicalId(throwaway.stack.storage.bucket)].Properties.CorsConfiguration.CorsRules;
+    expect(rule.AllowedOrigins).toEqual(['https://app.example.com']);
+  });
+
+  it('replaces the API key: a new resource, so a new value', () => {
+    const keyIds = (all: Record<string, Resource>) => Object.keys(all).filter((id) => all[id].Type === 'AWS::AppSync::ApiKey');
+    const [rotated] = keyIds(json);
+    expect(rotated).toMatch(/Rotated/);
+    expect(keyIds(resources)).not.toContain(rotated);
+  });
+});
