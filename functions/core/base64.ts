@@ -38,8 +38,10 @@ export function decodeBase64Strict(text: string, field: string): Buffer {
     throw invalid(field, `its length must be a multiple of 4 (it is ${text.length}), with at most two "=" of padding, only at the end.`);
   }
   const bytes = Buffer.from(text, 'base64');
-  // Only unused low bits of the last group can still differ ("QR==" vs "QQ==").
-  if (bytes.toString('base64') !== text) {
+  // Only unused low bits of the last group can still differ ("QR==" vs "QQ=="): re-encode that group alone,
+  // not the whole file (a second full-size copy of every upload).
+  const lastGroupBytes = 3 - (text.endsWith('==') ? 2 : text.endsWith('=') ? 1 : 0);
+  if (text.length > 0 && bytes.subarray(bytes.length - lastGroupBytes).toString('base64') !== text.slice(-4)) {
     throw invalid(field, 'the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.');
   }
   return bytes;

@@ -104,6 +104,7 @@ describe('decodeBase64Strict', () => {
     ['padding in the middle', 'aG==aGk=', expect.stringContaining('only at the end')],
     ['three padding characters', 'a===', expect.stringContaining('only at the end')],
     ['non-zero padding bits', 'aB==', 'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.'],
+    ['non-zero padding bits before one "="', 'aGVsbG9=', 'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.'],
   ])('refuses %s', (_case, text, message) => {
     expect(refusal(() => decodeBase64Strict(text, 'f'))).toEqual({ errorType: 'ValidationError', message });
   });

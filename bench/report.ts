@@ -1,0 +1,76 @@
+/** Markdown tables for stdout. */
+import { ratio, type Pair } from './measure';
+import type { MemoryResult, Usage } from './scenarios/memory';
+import type { NotifyResult } from './scenarios/notify-latency';
+
+const ms = (value: number): string => value.toFixed(2);
+const times = (value: number): string => `${value.toFixed(2)}×`;
+const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
+
+const table = (header: string[], rows: string[][]): string =>
+  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+
+export interface PairRow {
+  name: string;
+  api: string;
+  raw: string;
+  pair: Pair;
+}
+
+export function pairTable(rows: PairRow[]): string {
+  return table(
+    ['benchmark', 'API side', 'API median ms', 'API p95 ms', 'raw side', 'raw median ms', 'raw p95 ms', 'ratio API/raw (median)', 'ratio API/raw (p95)'],
+    rows.map(({ name, api, raw, pair }) => [
+      name,
+      api,
+      ms(pair.api.median),
+      ms(pair.api.p95),
+      raw,
+      ms(pair.raw.median),
+      ms(pair.raw.p95),
+      `**${times(ratio(pair.api.median, pair.raw.median))}**`,
+      times(ratio(pair.api.p95, pair.raw.p95)),
+    ]),
+  );
+}
+
+export function notifyTable(result: NotifyResult, bodyBytes: number): string {
+  const { roundTrip, lag, sinceSend } = result;
+  return [
+    table(
+      ['notify latency (uploadFile of ' + bodyBytes.toLocaleString('en-US') + ' bytes)', 'median ms', 'p95 ms'],
+      [
+        ['uploadFile round trip (request sent → response read)', ms(roundTrip.median), ms(roundTrip.p95)],
+        ['lag: response read → `data` frame received', ms(lag.median), ms(lag.p95)],
+        ['request sent → `data` frame received', ms(sinceSend.median), ms(sinceSend.p95)],
+        ['**ratio lag / round trip**', `**${times(ratio(lag.median, roundTrip.median))}**`, times(ratio(lag.p95, roundTrip.p95))],
+      ],
+    ),
+    '',
+    `The frame arrived before the HTTP response in ${result.frameFirst} of ${roundTrip.samples} iterations (negative lag).`,
+  ].join('\n');
+}
+
+export function memoryTable(result: MemoryResult): string {
+  const uploaded = result.fileBytes * result.uploads;
+  const perFile = (bytes: number) => times(bytes / result.fileBytes);
+  const perUploaded = (bytes: number) => (bytes / uploaded).toFixed(3);
+  const rows = (label: string, usage: Usage, total: boolean): string[][] => [
+    [`${label}: heapUsed`, mb(usage.heapUsed), perFile(usage.heapUsed), total ? perUploaded(usage.heapUsed) : '–'],
+    [`${label}: external (Buffers)`, mb(usage.external), perFile(usage.external), total ? perUploaded(usage.external) : '–'],
+    [`${label}: RSS`, mb(usage.rss), perFile(usage.rss), total ? perUploaded(usage.rss) : '–'],
+  ];
+  return [
+    table(
+      ['memory growth (whole process)', 'MiB', `÷ file size (${result.fileBytes.toLocaleString('en-US')} B)`, `÷ bytes uploaded (${uploaded.toLocaleString('en-US')} B)`],
+      [
+        ...rows(`**peak** during ${result.uploads} back-to-back uploads`, result.peak, true),
+        ...rows('retained after them + full GC', result.retained, true),
+        ...rows('one upload after a full GC (median peak)', result.perUpload, false),
+      ],
+    ),
+    '',
+    `${result.uploads} sequential uploadFile calls of ${result.fileBytes.toLocaleString('en-US')} bytes, then ${result.uploads} more one at a time; ` +
+      `${result.samples} samples of process.memoryUsage() every 2 ms${result.gc ? ', full GC before each baseline' : ' (no forced GC was available: baselines include garbage)'}.`,
+  ].join('\n');
+}
