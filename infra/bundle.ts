@@ -5,12 +5,21 @@
  *   dist/functions/<lambda>/index.mjs                                     (Lambda, node22)
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
+import { existsSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdas, pipelineFunctions, resolverCodeName, resolvers } from './api-definition';
 
-export const projectRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+/** The folder holding package.json, found from this module wherever it runs: as source, or bundled into the local server. */
+export const projectRoot = (() => {
+  let dir = path.dirname(fileURLToPath(import.meta.url));
+  while (!existsSync(path.join(dir, 'package.json'))) {
+    if (path.dirname(dir) === dir) throw new Error('package.json not found above infra/bundle.ts');
+    dir = path.dirname(dir);
+  }
+  return dir;
+})();
 export const distDir = path.join(projectRoot, 'dist');
 
 /** Where the bundle of each piece of the API definition lands. */

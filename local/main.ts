@@ -29,7 +29,6 @@ export const endpointsOf = (server: LocalServer) => ({
 });
 
 async function main(): Promise<void> {
-  const started = Date.now();
   const inMemory = ['1', 'true'].includes(process.env.IN_MEMORY ?? '');
   const dataDir = inMemory ? undefined : path.resolve(process.env.DATA_DIR ?? '.data');
   const port = Number(process.env.PORT ?? 4000);
@@ -40,7 +39,7 @@ async function main(): Promise<void> {
   const endpoints = endpointsOf(server);
   if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
-  console.log(`CodeCraft Files, local API — ready in ${Date.now() - started} ms
+  console.log(`CodeCraft Files, local API — ready in ${Math.round(process.uptime() * 1000)} ms
   GraphQL   ${endpoints.graphqlUrl}   (console: ${endpoints.graphqlUrl.replace(/\/graphql$/, '/')})
   Realtime  ${endpoints.realtimeUrl}   (wss:// too, same port)
   REST      POST ${endpoints.restUrl}

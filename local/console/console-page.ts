@@ -7,7 +7,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { projectRoot } from '../../infra/bundle';
 
 const require = createRequire(import.meta.url);
 
@@ -24,7 +24,7 @@ const assets: Record<string, { file: string; type: string }> = {
   'react-dom.js': { file: packageFile('react-dom', 'umd/react-dom.production.min.js'), type: 'text/javascript' },
   'graphiql.js': { file: packageFile('graphiql', 'graphiql.min.js'), type: 'text/javascript' },
   'graphiql.css': { file: packageFile('graphiql', 'graphiql.min.css'), type: 'text/css' },
-  'appsync-fetcher.js': { file: path.join(path.dirname(fileURLToPath(import.meta.url)), 'browser', 'appsync-fetcher.js'), type: 'text/javascript' },
+  'appsync-fetcher.js': { file: path.join(projectRoot, 'local', 'console', 'browser', 'appsync-fetcher.js'), type: 'text/javascript' },
 };
 
 export async function consoleAsset(name: string): Promise<{ body: Buffer; type: string } | undefined> {

@@ -1,0 +1,52 @@
+/** `npm start` as a user runs it: a child process, its endpoints file, Ctrl-C. */
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { projectRoot } from '../../infra/bundle';
+import { postGraphQL } from '../support/local-server';
+
+const dataDirs: string[] = [];
+afterAll(async () => {
+  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
+});
+
+describe('npm start', () => {
+  it('serves the API, writes endpoints.json, and stops cleanly on SIGINT', async () => {
+    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-start-'));
+    dataDirs.push(dataDir);
+    const child = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, PORT: '0', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+
+    await expect.poll(() => output, { timeout: 15_000, interval: 50 }).toContain('Ctrl-C stops it.');
+    const endpoints = JSON.parse(await readFile(path.join(dataDir, 'endpoints.json'), 'utf8'));
+
+    expect(endpoints).toEqual({
+      graphqlUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/),
+      realtimeUrl: endpoints.graphqlUrl.replace('http://', 'ws://') + '/realtime',
+      restUrl: endpoints.graphqlUrl.replace(/graphql$/, 'upload'),
+      apiKey: expect.stringMatching(/^da2-[a-z0-9]{26}$/),
+      caCertFile: path.join(dataDir, 'tls', 'ca.pem'),
+      userPool: expect.objectContaining({ userPoolId: expect.any(String), clientId: expect.any(String) }),
+      storage: {
+        region: 'us-east-1',
+        dynamodbEndpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        s3Endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
+        tableName: 'FileMetadata',
+        bucketName: 'codecraft-files',
+      },
+    });
+    expect(output).toContain(endpoints.apiKey);
+    expect(output).toContain(endpoints.caCertFile);
+    const listed = await postGraphQL(endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': endpoints.apiKey });
+    expect(listed).toEqual({ status: 200, body: { data: { filesByProject: { items: [] } } } });
+
+    child.kill('SIGINT');
+    expect(await exited).toBe(0);
+    await expect(fetch(endpoints.graphqlUrl)).rejects.toThrow();
+  }, 30_000);
+});
