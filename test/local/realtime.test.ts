@@ -1,3 +1,6 @@
+import { Hash } from '@smithy/hash-node';
+import { HttpRequest } from '@smithy/protocol-http';
+import { SignatureV4 } from '@smithy/signature-v4';
 import { generateKeyPair, SignJWT } from 'jose';
 import { afterEach, describe, expect, it } from 'vitest';
 import { postGraphQL, useLocalServer } from '../support/local-server';
@@ -173,6 +176,21 @@ describe('the real-time endpoint', () => {
     await subscribed(session, 'twice', subscription('rt-dup'), auth);
     session.send(startMessage('twice', subscription('rt-dup'), auth));
     expect(await session.next()).toMatchObject({ type: 'error', id: 'twice', payload: { errors: [{ errorType: 'DuplicatedOperationError' }] } });
+  });
+
+  it('accepts IAM: a handshake signed for <endpoint>/connect and a start signed over its data, with the local credentials', async () => {
+    const { server } = local;
+    const signer = new SignatureV4({ service: 'appsync', region: server.storage.region, credentials: server.storage.credentials, sha256: Hash.bind(null, 'sha256') });
+    const url = new URL(server.graphqlUrl);
+    // What AppSync clients send in IAM mode: the signed headers of a POST of `body` to `path`.
+    const signedHeaders = async (pathname: string, body: string) =>
+      (await signer.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: url.hostname, path: pathname, headers: { accept: 'application/json, text/javascript', 'content-encoding': 'amz-1.0', 'content-type': 'application/json; charset=UTF-8', host: url.host }, body }))).headers;
+    const session = await acknowledged(await signedHeaders('/graphql/connect', '{}'));
+    const request = subscription('rt-iam', 'fileID fileName');
+
+    session.send({ id: 'sub-iam', type: 'start', payload: { data: JSON.stringify(request), extensions: { authorization: await signedHeaders('/graphql', JSON.stringify(request)) } } });
+
+    expect(await session.next()).toEqual({ type: 'start_ack', id: 'sub-iam' });
   });
 
   it('tells subscribers about files uploaded through POST /upload', async () => {
