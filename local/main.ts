@@ -3,11 +3,13 @@
  *   PORT      (default 4000)
  *   DATA_DIR  (default .data) — files, metadata and keys survive restarts there
  *   IN_MEMORY=1 — keep nothing: storage and keys live and die with the process
+ *   DYNAMODB_ENDPOINT, S3_ENDPOINT, … — use storage running elsewhere (local/storage/external.ts)
  */
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleIfChanged } from '../infra/bundle';
 import { startLocalServer, type LocalServer } from './server';
+import { externalStorageFromEnv } from './storage/external';
 
 const ENDPOINTS_FILE = 'endpoints.json';
 
@@ -35,7 +37,7 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
 
   await bundleIfChanged();
-  const server = await startLocalServer({ port, dataDir });
+  const server = await startLocalServer({ port, dataDir, storage: externalStorageFromEnv(process.env) });
   const endpoints = endpointsOf(server);
   if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
