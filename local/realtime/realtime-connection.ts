@@ -108,6 +108,8 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       sendError(undefined, [error('InternalFailure', 'An internal error occurred.')]);
     });
   });
+  // A protocol violation (e.g. a message over the size limit): ws closes the socket; without a listener the error would end the process.
+  socket.on('error', (failure) => console.warn(`[realtime] connection closed: ${failure.message}`));
   socket.on('close', () => {
     clearInterval(keepAlive);
     for (const unsubscribe of subscriptions.values()) unsubscribe?.();

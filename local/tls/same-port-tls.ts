@@ -22,6 +22,8 @@ export function samePortTls(plain: HttpServer, tls: HttpsServer): SamePortServer
   const server = createServer((socket) => {
     open.add(socket);
     socket.once('close', () => open.delete(socket));
+    // A client that resets before its first byte would otherwise raise an uncaught error; the servers handle the rest.
+    socket.on('error', () => socket.destroy());
     socket.once('readable', () => {
       const first: Buffer | null = socket.read(1);
       if (first === null) return socket.destroy();

@@ -193,6 +193,15 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toEqual({ type: 'start_ack', id: 'sub-iam' });
   });
 
+  it('closes a connection that sends a message over 1 MB (1009), and keeps serving others', async () => {
+    const session = await acknowledged();
+
+    session.send({ type: 'start', id: 'huge', payload: { data: 'x'.repeat(1_100_000) } });
+
+    expect(await session.closed).toBe(1009);
+    await acknowledged();
+  });
+
   it('tells subscribers about files uploaded through POST /upload', async () => {
     const session = await acknowledged();
     await subscribed(session, 'sub-rest', subscription('rt-rest', 'fileID fileName size'), apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
