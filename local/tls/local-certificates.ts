@@ -7,9 +7,10 @@
  * this machine: its key is kept next to it with mode 600.
  */
 import { webcrypto, X509Certificate } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
+import lockfile from 'proper-lockfile';
 
 export interface LocalCertificates {
   /** PEM of the CA clients must trust; also at caCertFile. */
@@ -121,14 +122,30 @@ function needsRenewal(certPem: string, caPem: string): boolean {
   return !cert.checkIssued(new X509Certificate(caPem)) || new Date(cert.validTo).getTime() - Date.now() < RENEW_WITHIN_DAYS * DAY_MS;
 }
 
+/** Readers see the old file or the new one, never half of one. */
+async function writeAtomically(file: string, content: string, mode: number): Promise<void> {
+  const temporary = `${file}.${process.pid}.${Date.now()}.tmp`;
+  await writeFile(temporary, content, { mode });
+  await rename(temporary, file);
+}
+
 /**
  * The CA and server certificate kept in `dir`, made when missing; the server
- * certificate is renewed (by the same CA) when it nears its end.
+ * certificate is renewed (by the same CA) when it nears its end. Servers
+ * starting at once (test workers, two terminals) share the folder, so one at
+ * a time holds its lock: a key never ends up beside another key's certificate.
  */
 export async function loadOrCreateCertificates(dir: string): Promise<LocalCertificates> {
-  const paths = files(dir);
   await mkdir(dir, { recursive: true, mode: 0o700 });
+  const release = await lockfile.lock(dir, { stale: 10_000, retries: { retries: 200, minTimeout: 10, maxTimeout: 50 } });
+  try {
+    return await readOrCreate(files(dir));
+  } finally {
+    await release();
+  }
+}
 
+async function readOrCreate(paths: ReturnType<typeof files>): Promise<LocalCertificates> {
   let caPem = await readIfPresent(paths.caCert);
   let caKeyPem = await readIfPresent(paths.caKey);
   if (!caPem || !caKeyPem) {
@@ -136,8 +153,8 @@ export async function loadOrCreateCertificates(dir: string): Promise<LocalCertif
     const ca = await createCa(x509);
     caPem = ca.cert.toString('pem');
     caKeyPem = await privateKeyPem(x509, ca.keys.privateKey);
-    await writeFile(paths.caKey, caKeyPem, { mode: 0o600 });
-    await writeFile(paths.caCert, caPem);
+    await writeAtomically(paths.caKey, caKeyPem, 0o600);
+    await writeAtomically(paths.caCert, caPem, 0o644);
   }
 
   let certPem = await readIfPresent(paths.cert);
@@ -147,8 +164,8 @@ export async function loadOrCreateCertificates(dir: string): Promise<LocalCertif
     const keys = await generateKeys();
     certPem = (await createServerCert(x509, caPem, await importPrivateKey(x509, caKeyPem), keys)).toString('pem');
     keyPem = await privateKeyPem(x509, keys.privateKey);
-    await writeFile(paths.key, keyPem, { mode: 0o600 });
-    await writeFile(paths.cert, certPem);
+    await writeAtomically(paths.key, keyPem, 0o600);
+    await writeAtomically(paths.cert, certPem, 0o644);
   }
   return { caCert: caPem, caCertFile: paths.caCert, key: keyPem, cert: `${certPem}\n${caPem}` };
 }
