@@ -14,6 +14,11 @@ import {
   type ExecutionResult,
   type FieldDefinitionNode,
   type FieldNode,
+  type FragmentDefinitionNode,
+  type SelectionSetNode,
+  getArgumentValues,
+  getVariableValues,
+  Kind,
   type GraphQLFieldResolver,
   type GraphQLSchema,
   type OperationDefinitionNode,
@@ -201,11 +206,13 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
     caller: Caller,
     filter: unknown,
   ): PreparedSubscription {
-    const rootField = operation.selectionSet.selections[0] as FieldNode;
+    const rootField = subscriptionRootField(operation.selectionSet, document);
     const fieldName = rootField.name.value;
     const field = schema.getSubscriptionType()!.getFields()[fieldName];
     const triggers = subscribedMutations(field.astNode);
-    const argumentValues = subscriptionArguments(rootField, request.variables ?? {});
+    // Coerced as the resolver saw them: a variable 123 for an ID! argument is "123".
+    const variables = getVariableValues(schema, operation.variableDefinitions ?? [], request.variables ?? {});
+    const argumentValues = getArgumentValues(field, rootField, variables.coerced ?? {});
     return {
       fieldName,
       matches(event) {
@@ -254,14 +261,17 @@ function subscribedMutations(node: FieldDefinitionNode | null | undefined): stri
   return argument.value.values.flatMap((v) => (v.kind === 'StringValue' ? [v.value] : []));
 }
 
-function subscriptionArguments(field: FieldNode, variables: Record<string, unknown>): Record<string, unknown> {
-  const values: Record<string, unknown> = {};
-  for (const argument of field.arguments ?? []) {
-    const { value } = argument;
-    values[argument.name.value] =
-      value.kind === 'Variable' ? variables[value.name.value] : value.kind === 'NullValue' ? null : 'value' in value ? value.value : undefined;
+/** The one root field of a subscription (validation guarantees one), also when a fragment holds it. */
+function subscriptionRootField(selectionSet: SelectionSetNode, document: DocumentNode): FieldNode {
+  for (const selection of selectionSet.selections) {
+    if (selection.kind === Kind.FIELD) return selection;
+    const fragment =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection
+        : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+    if (fragment) return subscriptionRootField(fragment.selectionSet, document);
   }
-  return values;
+  throw new Error('A validated subscription has a root field');
 }
 
 interface SubscriptionFilterShape {

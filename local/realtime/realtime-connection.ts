@@ -32,8 +32,8 @@ const lowerCaseKeys = (headers: unknown): Record<string, string> =>
 const error = (errorType: string, message: string): Pick<AppSyncError, 'errorType' | 'message'> => ({ errorType, message });
 
 export function serveRealtimeConnection(socket: WebSocket, handshake: Authentication, options: RealtimeOptions): void {
-  // id → unsubscribe; null while the start is still being authorized.
-  const subscriptions = new Map<string, (() => void) | null>();
+  // id → unsubscribe; a start's marker while it is still being authorized.
+  const subscriptions = new Map<string, (() => void) | symbol>();
   let keepAlive: NodeJS.Timeout | undefined;
   let acknowledged = false;
 
@@ -64,25 +64,29 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     } catch {
       return sendError(id, [error('MalformedRequest', 'payload.data is not JSON: send the JSON string of {query, variables}.')]);
     }
-    subscriptions.set(id, null);
-    const authentication = await options.authenticateStart(lowerCaseKeys(payload.extensions?.authorization), payload.data);
-    if (!authentication.ok) {
-      subscriptions.delete(id);
-      return sendError(id, [error('UnauthorizedException', authentication.message)]);
+    // This start's own marker: a stop, or a stop and a new start with the same id, while it is being
+    // authorized replaces it, and then this start must neither register nor clear the newer one.
+    const pending = Symbol(id);
+    subscriptions.set(id, pending);
+    const current = () => subscriptions.get(id) === pending && socket.readyState === socket.OPEN;
+    try {
+      const authentication = await options.authenticateStart(lowerCaseKeys(payload.extensions?.authorization), payload.data);
+      if (!current()) return;
+      if (!authentication.ok) return sendError(id, [error('UnauthorizedException', authentication.message)]);
+      const outcome = await options.api.subscribe(request, authentication.caller);
+      if (!current()) return;
+      if ('errors' in outcome) return sendError(id, outcome.errors);
+      subscriptions.set(id, options.hub.add(outcome.subscription, (response) => send({ type: 'data', id, payload: response })));
+      send({ type: 'start_ack', id });
+    } finally {
+      // Refused, failed or overtaken: the id is free again (unless a newer start holds it).
+      if (subscriptions.get(id) === pending) subscriptions.delete(id);
     }
-    const outcome = await options.api.subscribe(request, authentication.caller);
-    // Stopped, or the socket closed, while it was being authorized.
-    if (!subscriptions.has(id) || socket.readyState !== socket.OPEN) return;
-    if ('errors' in outcome) {
-      subscriptions.delete(id);
-      return sendError(id, outcome.errors);
-    }
-    subscriptions.set(id, options.hub.add(outcome.subscription, (response) => send({ type: 'data', id, payload: response })));
-    send({ type: 'start_ack', id });
   }
 
   function stop(id: string) {
-    subscriptions.get(id)?.();
+    const running = subscriptions.get(id);
+    if (typeof running === 'function') running();
     subscriptions.delete(id);
     send({ type: 'complete', id });
   }
@@ -112,7 +116,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   socket.on('error', (failure) => console.warn(`[realtime] connection closed: ${failure.message}`));
   socket.on('close', () => {
     clearInterval(keepAlive);
-    for (const unsubscribe of subscriptions.values()) unsubscribe?.();
+    for (const running of subscriptions.values()) if (typeof running === 'function') running();
     subscriptions.clear();
   });
 }

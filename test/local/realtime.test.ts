@@ -35,7 +35,7 @@ async function acknowledged(header: object = apiKeyHeader(local.server.graphqlUr
   return session;
 }
 
-async function subscribed(session: RealtimeSession, id: string, request: ReturnType<typeof subscription>, authorization: object) {
+async function subscribed(session: RealtimeSession, id: string, request: { query: string; variables?: Record<string, unknown> }, authorization: object) {
   session.send(startMessage(id, request, authorization));
   expect(await session.next()).toEqual({ type: 'start_ack', id });
 }
@@ -200,6 +200,34 @@ describe('the real-time endpoint', () => {
 
     expect(await session.closed).toBe(1009);
     await acknowledged();
+  });
+
+  it('lets a client stop and restart an id while its first start is being authorized, leaving one subscriber', async () => {
+    const auth = apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
+    const session = await acknowledged();
+    const before = local.server.activeSubscriptions();
+
+    session.send(startMessage('again', subscription('rt-again'), auth));
+    session.send({ type: 'stop', id: 'again' });
+    session.send(startMessage('again', subscription('rt-again'), auth));
+
+    expect(await session.next()).toEqual({ type: 'complete', id: 'again' });
+    expect(await session.next()).toEqual({ type: 'start_ack', id: 'again' });
+    expect(local.server.activeSubscriptions()).toBe(before + 1);
+    session.send({ type: 'stop', id: 'again' });
+    expect(await session.next()).toEqual({ type: 'complete', id: 'again' });
+    expect(local.server.activeSubscriptions()).toBe(before);
+  });
+
+  it('finds the subscription field inside a fragment, and matches arguments as coerced (123 is the ID "123")', async () => {
+    const auth = apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
+    const session = await acknowledged();
+    const request = { query: 'subscription S($p: ID!) { ...Watch } fragment Watch on Subscription { onFileUploaded(projectID: $p) { fileName } }', variables: { p: 123 } };
+
+    await subscribed(session, 'frag', request, auth);
+    await postGraphQL(local.server.graphqlUrl, uploadMutation('123', 'numbered.txt'), { 'x-api-key': local.server.apiKey });
+
+    expect(await session.next()).toEqual({ type: 'data', id: 'frag', payload: { data: { onFileUploaded: { fileName: 'numbered.txt' } } } });
   });
 
   it('tells subscribers about files uploaded through POST /upload', async () => {
