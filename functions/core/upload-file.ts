@@ -39,8 +39,7 @@ function replay(existing: FileItem, sha256: string, clientToken: string): File {
 }
 
 /** A concurrent attempt with the same clientToken got there first: return its file, or explain. */
-async function resolveRace(deps: UploadDeps, fileID: string, sha256: string, clientToken: string): Promise<File> {
-  const winner = await deps.metadata.get(fileID);
+function resolveRace(winner: FileItem | undefined, sha256: string, clientToken: string): File {
   if (winner) return replay(winner, sha256, clientToken);
   // Its object exists but its row not yet (or its row write failed and it is cleaning up).
   throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
@@ -83,7 +82,7 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
   });
   if (stored === 'exists') {
     // The key holds a fileID: only a concurrent retry of the same clientToken can have written it.
-    if (clientToken) return resolveRace(deps, item.fileID, item.sha256, clientToken);
+    if (clientToken) return resolveRace(await deps.metadata.get(item.fileID), item.sha256, clientToken);
     throw new Error(`object key ${item.s3Key} already exists for a fresh random fileID`);
   }
 
@@ -91,12 +90,20 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
   try {
     written = await deps.metadata.putIfAbsent(item);
   } catch (error) {
+    // The write may have committed before the error reached us (a timeout, a retried request), or a concurrent
+    // retry's row may name our object: either way the object is in use and must stay.
+    const row = await deps.metadata.get(item.fileID).catch(() => undefined);
+    if (row?.s3Key === item.s3Key) return clientToken ? replay(row, item.sha256, clientToken) : toFile(row);
     await removeObject(deps, item.s3Key, error);
     throw error;
   }
   if (written === 'exists') {
-    // A concurrent retry wrote the row. Its object has the same key, so ours is not deleted.
-    if (clientToken) return resolveRace(deps, item.fileID, item.sha256, clientToken);
+    if (clientToken) {
+      // A concurrent retry wrote the row first. Under another file name its object has another key, and ours is unused.
+      const winner = await deps.metadata.get(item.fileID);
+      if (winner && winner.s3Key !== item.s3Key) await removeObject(deps, item.s3Key, undefined);
+      return resolveRace(winner, item.sha256, clientToken);
+    }
     await removeObject(deps, item.s3Key, undefined);
     throw new Error(`metadata row ${item.fileID} already exists for a fresh random fileID`);
   }

@@ -52,6 +52,18 @@ function beforeCommand(client: S3Client | DynamoDBClient, commandName: string, b
   return seen;
 }
 
+/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
+function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+      const result = await next(args);
+      if (context.commandName === commandName) throw new Error(message);
+      return result;
+    },
+    { step: 'initialize', name: `test-fail-after-${commandName}-${randomUUID()}` },
+  );
+}
+
 /** What S3 does with `If-None-Match: *` and s3rver does not: refuse to overwrite an existing key. */
 function enforceIfNoneMatch(clients: StorageClients) {
   beforeCommand(clients.s3, 'PutObjectCommand', async (input) => {
@@ -97,6 +109,20 @@ describe('uploadFile: a failed metadata write leaves neither object nor row', ()
   });
 });
 
+describe('uploadFile: a metadata write that committed but reported an error', () => {
+  it('is a success: the object is kept and the file returned', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    failAfterCommand(clients.dynamodb, 'PutItemCommand', 'socket hang up');
+
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('committed') }), callerFrom(alice), deps);
+
+    expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([file.s3Key]);
+    expect((await readObject(storage, file.s3Key)).bytes.toString()).toBe('committed');
+    expect(await tableRows(storage, projectID)).toEqual([{ ...file, status: 'AVAILABLE' }]);
+  });
+});
+
 describe('uploadFile: what it sends S3', () => {
   it('sends the SHA-256 checksum and If-None-Match: * with the object', async () => {
     const projectID = newProject();
@@ -133,6 +159,23 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
     expect(file.uploadedAt).toBe(winnerUploadedAt);
     expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([file.s3Key]);
     expect(await tableRows(storage, projectID)).toEqual([{ ...file, status: 'AVAILABLE', clientToken: 't1' }]);
+  });
+
+  it('deletes its own object when the winner, under another file name, stored its object under another key', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    let winnerKey = '';
+    beforeCommand(clients.dynamodb, 'PutItemCommand', async (input) => {
+      winnerKey = input.Item.s3Key.S.replace(/notes\.txt$/, 'other-name.txt');
+      await storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key: winnerKey, Body: 'hello' }));
+      const winner = { ...input.Item, fileName: { S: 'other-name.txt' }, s3Key: { S: winnerKey } };
+      await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
+    });
+
+    const file = await uploadFile(uploadInput({ projectID, clientToken: 't-names' }), callerFrom(alice), deps);
+
+    expect(file).toMatchObject({ fileName: 'other-name.txt', s3Key: winnerKey });
+    expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([winnerKey]);
   });
 
   it('answers Conflict when the winner stored different content, and does not delete the shared key', async () => {
