@@ -105,7 +105,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
     apiKey: state.apiKey,
     verifyToken: tokenVerifier(state.userPool, state.signingKey),
     // The local account: the storage credentials also sign IAM calls (e.g. the REST proxy's announcements).
-    account: { accountId: LOCAL_ACCOUNT_ID, ...storage.credentials },
+    account: { accountId: LOCAL_ACCOUNT_ID, region, ...storage.credentials },
   };
   const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
   // Without a data directory the CA is still kept, per user, so a client trusts it once, not on every run.

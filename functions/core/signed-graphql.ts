@@ -9,6 +9,8 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 
+const TIMEOUT_MS = 5_000;
+
 export type SignedGraphQL = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
 export function signedGraphQLClient(graphqlUrl: string, region: string): SignedGraphQL {
@@ -27,7 +29,8 @@ export function signedGraphQLClient(graphqlUrl: string, region: string): SignedG
         body,
       }),
     );
-    const response = await fetch(url, { method: 'POST', headers: signed.headers, body });
+    // Bounded: the caller's file is already stored, and the client is waiting for its answer.
+    const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const result = (await response.json()) as { data?: Record<string, unknown>; errors?: { errorType?: string; message: string }[] };
     if (!response.ok || result.errors?.length) {
       throw new Error(`AppSync answered ${response.status}: ${result.errors?.map((e) => `${e.errorType}: ${e.message}`).join('; ')}`);

@@ -13,7 +13,8 @@ type Claims = Record<string, string | number | boolean | string[]>;
 function groupsOf(claim: Claims[string] | undefined): string[] | null {
   if (Array.isArray(claim)) return claim;
   if (typeof claim !== 'string' || !claim.trim()) return null;
-  return claim.replace(/^\[|\]$/g, '').split(/[\s,]+/).filter(Boolean);
+  // Group names may hold commas but never white space (Cognito's pattern is letters, marks, symbols, digits, punctuation).
+  return claim.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
 }
 
 export function identityFromClaims(claims: Claims, sourceIp: string) {

@@ -5,7 +5,7 @@
  * (raw, or after `Bearer `).
  * A caller that cannot be authenticated gets AppSync's 401 refusal.
  */
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../graphql/graphql-api';
 import { cognitoIdentity, type VerifiedToken } from './cognito-tokens';
 import { verifySigV4, type LocalAccount, type SignedRequest } from './sigv4';
@@ -19,7 +19,9 @@ export interface AuthConfig {
 
 export type Authentication = { ok: true; caller: Caller } | { ok: false; message: string };
 
-const sameKey = (a: string, b: string) => a.length === b.length && timingSafeEqual(Buffer.from(a), Buffer.from(b));
+// Digests have one length whatever the keys hold (timingSafeEqual throws on buffers of different byte lengths).
+const digest = (value: string) => createHash('sha256').update(value).digest();
+const sameKey = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
 
 /** `request.headers`: names in lower case; the body and URL matter for SigV4 only. */
 export async function authenticate(config: AuthConfig, request: SignedRequest, sourceIp: string): Promise<Authentication> {

@@ -10,6 +10,8 @@ import { timingSafeEqual } from 'node:crypto';
 
 export interface LocalAccount {
   accountId: string;
+  /** The region the API is in: signatures for another region are not for it. */
+  region: string;
   accessKeyId: string;
   secretAccessKey: string;
 }
@@ -38,6 +40,9 @@ export async function verifySigV4(request: SignedRequest, account: LocalAccount,
   const [, accessKeyId, , region, service, signedHeaders, signature] = match;
   if (accessKeyId !== account.accessKeyId) {
     return { ok: false, message: `The security token included in the request is invalid: locally, sign with the local account's credentials (access key ${account.accessKeyId}).` };
+  }
+  if (service !== 'appsync' || region !== account.region) {
+    return { ok: false, message: `Credential should be scoped to a valid region and to the service appsync: this API is in ${account.region}; the request was signed for ${service} in ${region}.` };
   }
   const amzDate = request.headers['x-amz-date'] ?? '';
   const signedAt = parseAmzDate(amzDate);

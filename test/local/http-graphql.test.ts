@@ -48,6 +48,22 @@ describe('POST /graphql', () => {
     expect(await call(listQuery)).toEqual({ status: 401, body: unauthorized('The request signature we calculated does not match the signature you provided.') });
   });
 
+  it('refuses a valid signature made for another service or region', async () => {
+    const { server } = local;
+    const s3Signed = iamClient(server.graphqlUrl, server.storage.region, server.storage.credentials, 's3');
+    const otherRegion = iamClient(server.graphqlUrl, 'eu-west-9', server.storage.credentials);
+
+    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this API is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
+    expect((await otherRegion(listQuery)).status).toBe(401);
+  });
+
+  it('refuses an API key of other characters, even multi-byte ones, with 401 (never a 500)', async () => {
+    expect(await postGraphQL(local.server.graphqlUrl, listQuery, { 'x-api-key': 'é'.repeat(31) })).toEqual({
+      status: 401,
+      body: unauthorized('You are not authorized to make this call: the x-api-key is not a key of this API.'),
+    });
+  });
+
   it('refuses an API-key caller on an IAM-only field with Unauthorized', async () => {
     const response = await postGraphQL(local.server.graphqlUrl, { query: 'mutation { announceFileUploaded(fileID: "f1") { fileID } }' }, { 'x-api-key': local.server.apiKey });
 

@@ -25,8 +25,8 @@ export async function postGraphQL(url: string, body: unknown, headers: Record<st
 }
 
 /** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does. */
-export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
-  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: Hash.bind(null, 'sha256') });
+export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, service = 'appsync') {
+  const signer = new SignatureV4({ service, region, credentials, sha256: Hash.bind(null, 'sha256') });
   return async (request: unknown): Promise<{ status: number; body: Json }> => {
     const target = new URL(url);
     const body = JSON.stringify(request);
