@@ -83,7 +83,28 @@ function uploadLambda(storage: StorageLocation) {
   return lazyLambdaHandler(bundlePaths.lambda('upload'), String(lambdaInstances));
 }
 
+/**
+ * One server per process: the Lambda bundles read their settings (storage,
+ * GRAPHQL_URL) from process.env, as on AWS, and a process has one
+ * environment. A second server would silently point the first one's Lambdas
+ * at its own storage and endpoint, so it is refused instead.
+ */
+let serverRunning = false;
+
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
+  if (serverRunning) {
+    throw new Error('A local server is already running in this process, and its Lambdas read their settings from process.env: close it first, or start the other server in another process.');
+  }
+  serverRunning = true;
+  try {
+    return await startServer(options);
+  } catch (error) {
+    serverRunning = false;
+    throw error;
+  }
+}
+
+async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const region = options.region ?? options.storage?.region ?? 'us-east-1';
   const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region });
   const storage: StorageLocation = options.storage ?? embedded!;
@@ -186,6 +207,7 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await embedded?.close();
+      serverRunning = false;
     },
   };
 }

@@ -13,7 +13,7 @@ afterAll(async () => {
 });
 
 describe('a restart on the same data directory', () => {
-  it('keeps files, metadata, the API key, the token signing key and the local CA', async () => {
+  it('keeps files, metadata, the API key, the token signing key and the local CA (one server per process at a time)', async () => {
     const dataDir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-restart-'));
     dataDirs.push(dataDir);
     const content = Buffer.from('kept across restarts');
@@ -27,6 +27,8 @@ describe('a restart on the same data directory', () => {
     );
     const { fileID, s3Key } = uploaded.body.data.uploadFile;
     const before = { apiKey: first.apiKey, caCert: first.caCert };
+    // Its Lambdas read process.env: a second server while the first runs would redirect them, so it is refused.
+    await expect(startLocalServer({ port: 0 })).rejects.toThrow('A local server is already running in this process');
     await first.close();
 
     const second = await startLocalServer({ port: 0, dataDir });
