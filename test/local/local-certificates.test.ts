@@ -1,19 +1,14 @@
 import { X509Certificate, createPrivateKey } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { loadOrCreateCertificates } from '../../local/tls/local-certificates';
+import { useTempDirs } from '../support/temp-dirs';
 
-const dirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 describe('the local CA', () => {
   it('gives servers starting at once the same CA, and each a certificate and key that belong together', async () => {
-    const dir = path.join(await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-ca-')), 'tls');
-    dirs.push(path.dirname(dir));
+    const dir = path.join(await tempDir('ca'), 'tls');
 
     const results = await Promise.all(Array.from({ length: 4 }, () => loadOrCreateCertificates(dir)));
 

@@ -1,21 +1,17 @@
 /** `npm start` as a user runs it: a child process, its endpoints file, Ctrl-C. */
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/bundle';
 import { postGraphQL } from '../support/local-server';
+import { useTempDirs } from '../support/temp-dirs';
 
-const dataDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 describe('npm start', () => {
   it('serves the API, writes endpoints.json, and stops cleanly on SIGINT', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-start-'));
-    dataDirs.push(dataDir);
+    const dataDir = await tempDir('start');
     const child = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, PORT: '0', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stdout.on('data', (chunk) => (output += chunk));

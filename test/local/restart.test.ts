@@ -1,21 +1,15 @@
 import { GetObjectCommand } from '@aws-sdk/client-s3';
-import { mkdtemp, rm } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { afterAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startLocalServer } from '../../local/server';
 import { storageClients } from '../../local/storage/index';
 import { postGraphQL } from '../support/local-server';
+import { useTempDirs } from '../support/temp-dirs';
 
-const dataDirs: string[] = [];
-afterAll(async () => {
-  await Promise.all(dataDirs.map((dir) => rm(dir, { recursive: true, force: true })));
-});
+const tempDir = useTempDirs();
 
 describe('a restart on the same data directory', () => {
   it('keeps files, metadata, the API key, the token signing key and the local CA (one server per process at a time)', async () => {
-    const dataDir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-restart-'));
-    dataDirs.push(dataDir);
+    const dataDir = await tempDir('restart');
     const content = Buffer.from('kept across restarts');
 
     const first = await startLocalServer({ port: 0, dataDir });
