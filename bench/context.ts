@@ -6,6 +6,7 @@ import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
+import { UploadFileDocument } from '../generated/operations';
 import { bundleIfChanged } from '../infra/bundle';
 import { startLocalServer, type LocalServer } from '../local/server';
 import { storageClients } from '../local/storage/index';
@@ -18,10 +19,6 @@ export interface Bench {
   bearer: string;
   close(): Promise<void>;
 }
-
-export const FILE_FIELDS = 'fileID projectID fileName fileType contentType size sha256 s3Key uploadedAt uploadedBy';
-
-export const UPLOAD_MUTATION = `mutation U($in: UploadFileInput!) { uploadFile(input: $in) { ${FILE_FIELDS} } }`;
 
 export async function startBench(): Promise<Bench> {
   await bundleIfChanged();
@@ -59,7 +56,7 @@ export async function graphql(bench: Bench, query: string, variables: Record<str
 /** uploadFile over HTTP; resolves with the stored file's fields. */
 export async function uploadViaApi(bench: Bench, projectID: string, fileName: string, bytes: Buffer): Promise<Json> {
   const input = { projectID, fileName, fileType: 'bin', contentBase64: bytes.toString('base64') };
-  return (await graphql(bench, UPLOAD_MUTATION, { in: input })).uploadFile;
+  return (await graphql(bench, UploadFileDocument.toString(), { input })).uploadFile;
 }
 
 /** POST /upload (the legacy REST endpoint) with a user-pool token. */

@@ -4,7 +4,8 @@
  */
 import { randomBytes } from 'node:crypto';
 import { apiKeyHeader, openRealtime, startMessage } from '../../test/support/realtime-client';
-import { uploadViaApi, FILE_FIELDS, type Bench } from '../context';
+import { OnFileUploadedDocument } from '../../generated/operations';
+import { uploadViaApi, type Bench } from '../context';
 import { now, stats, type RunOptions, type Stats } from '../measure';
 
 const PROJECT = 'bench-notify';
@@ -35,7 +36,7 @@ export async function notifyLatency(bench: Bench, { warmup, iterations }: RunOpt
     session.send({ type: 'connection_init' });
     const ack = await session.next();
     if (ack.type !== 'connection_ack') throw new Error(`expected connection_ack, got ${JSON.stringify(ack)}`);
-    const subscription = { query: `subscription S($p: ID!) { onFileUploaded(projectID: $p) { ${FILE_FIELDS} } }`, variables: { p: PROJECT } };
+    const subscription = { query: OnFileUploadedDocument.toString(), variables: { projectID: PROJECT } };
     session.send(startMessage('bench', subscription, auth));
     const started = await session.next();
     if (started.type !== 'start_ack') throw new Error(`expected start_ack, got ${JSON.stringify(started)}`);

@@ -2,13 +2,13 @@
 import { QueryCommand } from '@aws-sdk/client-dynamodb';
 import { unmarshall } from '@aws-sdk/util-dynamodb';
 import { fileTable } from '../../infra/api-definition';
-import { fileRow, graphql, putRow, FILE_FIELDS, type Bench } from '../context';
+import { FilesByProjectDocument } from '../../generated/operations';
+import { fileRow, graphql, putRow, type Bench } from '../context';
 import { comparePair, type Pair, type RunOptions } from '../measure';
 
 const PROJECT = 'bench-read';
 const ROWS = 200;
 const LIMIT = 20;
-const QUERY = `query L($p: ID!, $n: Int) { filesByProject(projectID: $p, limit: $n) { items { ${FILE_FIELDS} } nextToken } }`;
 
 async function seed(bench: Bench): Promise<void> {
   const start = Date.UTC(2026, 0, 1);
@@ -21,7 +21,7 @@ async function seed(bench: Bench): Promise<void> {
 export async function readPath(bench: Bench, options: RunOptions): Promise<Pair> {
   await seed(bench);
   const viaApi = async () => {
-    const { items } = (await graphql(bench, QUERY, { p: PROJECT, n: LIMIT })).filesByProject;
+    const { items } = (await graphql(bench, FilesByProjectDocument.toString(), { projectID: PROJECT, limit: LIMIT })).filesByProject;
     if (items.length !== LIMIT) throw new Error(`filesByProject returned ${items.length} items, expected ${LIMIT}`);
   };
   const raw = async () => {

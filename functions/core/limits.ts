@@ -19,12 +19,10 @@ export const MAX_INLINE_BYTES = (MAX_INLINE_BASE64_CHARS / 4) * 3;
  * in one synchronous Lambda invocation, whose request payload AWS caps at
  * 6 MB (6,291,456 bytes). API Gateway (HTTP API, payload 2.0) passes a JSON
  * body as text inside an event that also carries headers and request context;
- * 6,000,000 characters of base64 leaves ~290 KB for that envelope.
+ * 6,000,000 characters of base64 (4,500,000 bytes of file) leaves ~290 KB
+ * for that envelope.
  */
 export const MAX_REST_BASE64_CHARS = 6_000_000;
-
-/** The file size that MAX_REST_BASE64_CHARS encodes: 4,500,000 bytes. */
-export const MAX_REST_BYTES = (MAX_REST_BASE64_CHARS / 4) * 3;
 
 /** Longest file name, in bytes of UTF-8 (what most file systems allow). */
 export const MAX_FILE_NAME_BYTES = 255;
