@@ -66,8 +66,8 @@ const GRAPHQL_PATH = '/graphql';
 /** The account ID IAM callers belong to locally. */
 const LOCAL_ACCOUNT_ID = '000000000000';
 
-/** The upload Lambda reads its configuration from the environment, as on AWS. */
-function uploadLambda(storage: StorageLocation) {
+/** The Lambdas read their configuration from the environment, as on AWS. */
+function setLambdaEnvironment(storage: StorageLocation): void {
   Object.assign(process.env, {
     FILES_TABLE: storage.tableName,
     FILES_BUCKET: storage.bucketName,
@@ -78,9 +78,6 @@ function uploadLambda(storage: StorageLocation) {
     AWS_ACCESS_KEY_ID: storage.credentials.accessKeyId,
     AWS_SECRET_ACCESS_KEY: storage.credentials.secretAccessKey,
   });
-  // A module instance of its own per server, like a fresh Lambda container.
-  lambdaInstances += 1;
-  return lazyLambdaHandler(bundlePaths.lambda('upload'), String(lambdaInstances));
 }
 
 /**
@@ -111,9 +108,12 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const state = await loadOrCreateState(options.dataDir, region);
   const clients = storageClients(storage);
 
-  const upload = uploadLambda(storage);
+  setLambdaEnvironment(storage);
+  // Module instances of their own per server, like fresh Lambda containers.
+  const container = String(++lambdaInstances);
+  const upload = lazyLambdaHandler(bundlePaths.lambda('upload'), container);
   // Reads GRAPHQL_URL at its first invocation, by when the server listens and has set it.
-  const restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), String(lambdaInstances));
+  const restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), container);
   const resolvers = await loadResolvers({
     dynamodb: clients.dynamodb,
     tableName: storage.tableName,

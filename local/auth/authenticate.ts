@@ -7,7 +7,7 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../graphql/graphql-api';
-import { cognitoIdentity, type VerifiedToken } from './cognito-tokens';
+import { cognitoIdentity, tokenFromAuthorization, type VerifiedToken } from './cognito-tokens';
 import { verifySigV4, type LocalAccount, type SignedRequest } from './sigv4';
 
 export interface AuthConfig {
@@ -40,7 +40,7 @@ export async function authenticate(config: AuthConfig, request: SignedRequest, s
     const verified = await verifySigV4(request, config.account, sourceIp);
     return verified.ok ? { ok: true, caller: { authMode: 'AWS_IAM', identity: verified.identity, headers } } : verified;
   }
-  const verified = await config.verifyToken(authorization.replace(/^Bearer\s+/i, ''));
+  const verified = await config.verifyToken(tokenFromAuthorization(authorization));
   if (!verified.ok) {
     return {
       ok: false,

@@ -63,6 +63,9 @@ export async function signToken(pool: UserPool, key: SigningKey, request: TokenR
     .sign(await importJWK(key.privateJwk, 'RS256'));
 }
 
+/** The token in an `authorization` header: clients send it raw (AppSync's clients) or after `Bearer `. */
+export const tokenFromAuthorization = (authorization: string): string => authorization.replace(/^\s*Bearer\s+/i, '').trim();
+
 export type VerifiedToken = { ok: true; claims: JWTPayload } | { ok: false; reason: 'expired' | 'invalid' };
 
 export function tokenVerifier(pool: UserPool, key: SigningKey) {

@@ -6,7 +6,7 @@
 import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type { VerifiedToken } from '../auth/cognito-tokens';
+import { tokenFromAuthorization, type VerifiedToken } from '../auth/cognito-tokens';
 import type { LambdaHandler } from '../data-sources/lambda';
 import { BodyTooLarge, corsHeaders, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
 
@@ -31,7 +31,7 @@ export async function handleRestUpload(
     return sendJson(res, 413, { errorType: 'PayloadTooLarge', message: 'The request is over the 10 MB an HTTP API accepts.' });
   }
   const headers = headersOf(req);
-  const token = headers.authorization?.replace(/^Bearer\s+/i, '').trim();
+  const token = headers.authorization && tokenFromAuthorization(headers.authorization);
   const verified = token ? await verifyToken(token) : undefined;
   if (!verified?.ok) {
     const reason = !token ? 'no token was sent' : verified?.reason === 'expired' ? 'the token has expired' : 'the token is not a user-pool token of this API';
