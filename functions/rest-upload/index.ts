@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { AnnounceFileUploadedDocument } from '../../generated/operations';
-import { mayAccessProject, projectGroup, ADMIN_GROUP } from '../../resolvers/lib/access';
+import { mayAccessProject, notAuthorizedMessage } from '../../resolvers/lib/access';
 import { callerFrom } from '../core/caller';
 import { readAnnounceConfig, readConfig } from '../core/config';
 import { FileServiceError, isFileServiceError } from '../core/errors';
@@ -33,10 +33,7 @@ function authorize(identity: ReturnType<typeof identityFromClaims>, payload: Rec
   const projectID = payload.project_id;
   // A missing or malformed project_id is the validator's to report (400).
   if (typeof projectID === 'string' && !mayAccessProject(identity, projectID)) {
-    throw new FileServiceError(
-      'Unauthorized',
-      `Not authorized for project ${projectID}: the token's cognito:groups must include "${projectGroup(projectID)}" or "${ADMIN_GROUP}".`,
-    );
+    throw new FileServiceError('Unauthorized', notAuthorizedMessage(projectID));
   }
 }
 

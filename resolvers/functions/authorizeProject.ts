@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { ADMIN_GROUP, mayAccessProject, projectGroup } from '../lib/access';
+import { mayAccessProject, notAuthorizedMessage } from '../lib/access';
 import type { ProjectStash } from '../lib/pipeline';
 
 /** Stops the pipeline unless the caller may act on `ctx.stash.projectID`; passes the previous result on. */
@@ -9,10 +9,7 @@ export function request(ctx: Context) {
     util.error('The resolver did not name the project to authorize.', 'InternalFailure');
   }
   if (projectID !== null && !mayAccessProject(ctx.identity, projectID)) {
-    util.error(
-      `Not authorized for project ${projectID}: the token's cognito:groups must include "${projectGroup(projectID)}" or "${ADMIN_GROUP}".`,
-      'Unauthorized',
-    );
+    util.error(notAuthorizedMessage(projectID), 'Unauthorized');
   }
   return { payload: ctx.prev.result };
 }

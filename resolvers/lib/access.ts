@@ -6,6 +6,10 @@ export const ADMIN_GROUP = 'admins';
 /** The group whose members may act on one project. */
 export const projectGroup = (projectID: string): string => `project-${projectID}`;
 
+/** Why a caller outside project `projectID` is refused, and what would let it in. */
+export const notAuthorizedMessage = (projectID: string): string =>
+  `Not authorized for project ${projectID}: the token's cognito:groups must include "${projectGroup(projectID)}" or "${ADMIN_GROUP}".`;
+
 /**
  * The project-membership rule. API-key callers (development, local) and IAM
  * callers (trusted services) pass; a user-pool caller passes when its
