@@ -201,8 +201,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     signToken: (request) => signToken(state.userPool, state.signingKey, request),
     async close() {
       realtime.close();
-      plain.closeAllConnections();
-      tls.closeAllConnections();
+      // Every connection, plain or TLS, came through the listener, which destroys them all.
       await listener.close();
       clients.dynamodb.destroy();
       clients.s3.destroy();
