@@ -9,7 +9,7 @@ import { AnnounceFileUploadedDocument } from '../../generated/operations';
 import { mayAccessProject, notAuthorizedMessage } from '../../resolvers/lib/access';
 import { callerFrom } from '../core/caller';
 import { readAnnounceConfig, readConfig } from '../core/config';
-import { FileServiceError, isFileServiceError } from '../core/errors';
+import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '../core/errors';
 import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql';
 import { createStores } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
@@ -60,7 +60,7 @@ export async function handleRestUpload(event: RestUploadEvent, context: { awsReq
     console.error('rest-upload failed unexpectedly', { requestId: context.awsRequestId, error });
     return respond(500, {
       errorType: 'InternalFailure',
-      message: `The upload failed unexpectedly and nothing was stored; retry, and report requestId ${context.awsRequestId} if it persists.`,
+      message: unexpectedFailureMessage(context.awsRequestId),
     });
   }
 }

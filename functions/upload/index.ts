@@ -9,7 +9,7 @@
 import type { File, MutationUploadFileArgs } from '../../generated/graphql';
 import { callerFrom } from '../core/caller';
 import { readConfig } from '../core/config';
-import { isFileServiceError, type ErrorType } from '../core/errors';
+import { isFileServiceError, unexpectedFailureMessage, type ErrorType } from '../core/errors';
 import { createStores } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
 
@@ -46,7 +46,7 @@ export async function handleUpload(event: UploadEvent, context: UploadContext, g
     return {
       error: {
         type: 'InternalFailure',
-        message: `The upload failed unexpectedly and nothing was stored; retry, and report requestId ${context.awsRequestId} if it persists.`,
+        message: unexpectedFailureMessage(context.awsRequestId),
       },
     };
   }
