@@ -2,6 +2,7 @@
 import { ratio, type Pair } from './measure';
 import type { MemoryResult, Usage } from './scenarios/memory';
 import type { NotifyResult } from './scenarios/notify-latency';
+import type { LargeTransferResult } from './scenarios/large-transfer';
 
 const ms = (value: number): string => value.toFixed(2);
 const times = (value: number): string => `${value.toFixed(2)}×`;
@@ -72,5 +73,21 @@ export function memoryTable(result: MemoryResult): string {
     '',
     `${result.uploads} sequential uploadFile calls of ${result.fileBytes.toLocaleString('en-US')} bytes, then ${result.uploads} more one at a time; ` +
       `${result.samples} samples of process.memoryUsage() every 2 ms${result.gc ? ', full GC before each baseline' : ' (no forced GC was available: baselines include garbage)'}.`,
+  ].join('\n');
+}
+
+/** Throughput ratios: above 1 means the API path is faster than the raw call. */
+export function largeTransferTable({ bytes, upload, download, rssGrowth }: LargeTransferResult): string {
+  const rate = (msTaken: number) => `${(bytes / 1_048_576 / (msTaken / 1000)).toFixed(0)} MiB/s`;
+  return [
+    table(
+      ['transfer', 'API side', 'API', 'raw side', 'raw', 'throughput API/raw', 'goal'],
+      [
+        ['upload', 'createUploadUrl + 4 parallel part PUTs + completeUpload', rate(upload.api), 'PutObject (one stream)', rate(upload.raw), `**${times(ratio(upload.raw, upload.api))}**`, '≥ 0.90×'],
+        ['download', 'GET downloadUrl', rate(download.api), 'GetObject', rate(download.raw), `**${times(ratio(download.raw, download.api))}**`, '≥ 0.90×'],
+      ],
+    ),
+    '',
+    `${mb(bytes)} MiB file. Process RSS growth during the API upload: **${mb(rssGrowth)} MiB** (goal ≤ 100 MiB: no byte is buffered whole).`,
   ].join('\n');
 }

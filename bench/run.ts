@@ -1,18 +1,19 @@
 /**
  * `npm run bench`: API vs raw storage, as ratios measured in one run on one
  * in-memory local server. BENCH_ITERATIONS (default 50) and BENCH_WARMUP
- * (default 5) set the sample counts. Prints markdown; writes nothing.
+ * (default 5) set the sample counts; BENCH_LARGE_MB (default 1024) the large transfer's size. Prints markdown; writes nothing.
  */
 import './env';
 import os from 'node:os';
 import { startBench } from './context';
 import { now, type RunOptions } from './measure';
-import { memoryTable, notifyTable, pairTable } from './report';
+import { largeTransferTable, memoryTable, notifyTable, pairTable } from './report';
 import { memory } from './scenarios/memory';
 import { notifyLatency, NOTIFY_BODY_BYTES } from './scenarios/notify-latency';
 import { readPath } from './scenarios/read-path';
 import { restUpload } from './scenarios/rest-upload';
 import { writePath } from './scenarios/write-path';
+import { largeTransfer } from './scenarios/large-transfer';
 
 function count(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -30,16 +31,19 @@ async function main(): Promise<void> {
   progress('starting the local server (in memory)…');
   const bench = await startBench();
   try {
-    progress('1/5 read path');
+    progress('1/6 read path');
     const read = await readPath(bench, options);
-    progress('2/5 write path');
+    progress('2/6 write path');
     const write = await writePath(bench, options);
-    progress('3/5 REST upload');
+    progress('3/6 REST upload');
     const rest = await restUpload(bench, options);
-    progress('4/5 notify latency');
+    progress('4/6 notify latency');
     const notify = await notifyLatency(bench, options);
-    progress('5/5 memory');
+    progress('5/6 memory');
     const mem = await memory(bench);
+    const largeBytes = count('BENCH_LARGE_MB', 1024) * 1024 * 1024;
+    progress(`6/6 large transfer (${largeBytes / 1024 / 1024} MiB)`);
+    const large = await largeTransfer(bench, largeBytes);
 
     const cpu = os.cpus()[0]?.model ?? 'unknown CPU';
     console.log(`# CodeCraft Files — benchmarks
@@ -62,6 +66,10 @@ ${notifyTable(notify, NOTIFY_BODY_BYTES)}
 ## Memory
 
 ${memoryTable(mem)}
+
+## Large files, straight to storage
+
+${largeTransferTable(large)}
 
 Total run: ${((now() - started) / 1000).toFixed(1)} s.`);
   } finally {

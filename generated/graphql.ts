@@ -19,25 +19,91 @@ export type Scalars = {
   AWSURL: { input: string; output: string; }
 };
 
+export type CompleteUploadInput = {
+  /** The fileID of the ticket. */
+  fileID: Scalars['ID']['input'];
+  /** Multipart uploads: every part with the ETag storage answered. Omit for one-request uploads. */
+  parts?: InputMaybe<Array<CompletedPartInput>>;
+};
+
+/** A stored part of a multipart upload: the ETag storage answered its PUT with. */
+export type CompletedPartInput = {
+  etag: Scalars['String']['input'];
+  partNumber: Scalars['Int']['input'];
+};
+
+/**
+ * A file to upload straight to storage. Files up to 32 MiB go in one PUT
+ * (`sha256` required); larger ones in parts of `partSize` bytes (`partSha256`
+ * required), which may be sent in parallel.
+ */
+export type CreateUploadInput = {
+  /**
+   * Idempotency and resume key, 1 to 64 characters: calling again with the same
+   * key (and the same file) returns fresh URLs for the same upload, listing
+   * the parts storage already holds, instead of starting over.
+   */
+  clientToken?: InputMaybe<Scalars['String']['input']>;
+  /** MIME type of the file. The stored type is detected from the first bytes when the upload completes; a declared type that contradicts them is refused then. */
+  contentType?: InputMaybe<Scalars['String']['input']>;
+  /** The file's name, at most 255 bytes of UTF-8, no control characters. */
+  fileName: Scalars['String']['input'];
+  /** Your category for the file, e.g. `pdf`: 1 to 64 characters of letters, digits, `.`, `-`, `_` and `/`. */
+  fileType: Scalars['String']['input'];
+  /**
+   * Above 32 MiB (multipart): the SHA-256 of each part, lowercase hex, in
+   * order; the parts are `partSize` bytes each, the last one smaller. Storage
+   * refuses any part whose bytes differ.
+   */
+  partSha256?: InputMaybe<Array<Scalars['String']['input']>>;
+  /**
+   * Above 32 MiB: the part size in bytes, from 5 MiB to 5 GiB, at most 10,000
+   * parts. When omitted: 16 MiB, or for files over 160,000 MiB the smallest
+   * whole number of MiB that keeps to 10,000 parts.
+   */
+  partSize?: InputMaybe<Scalars['Float']['input']>;
+  /** The project to upload to: 1 to 64 characters of letters, digits, `-` and `_`. */
+  projectID: Scalars['ID']['input'];
+  /** Up to 32 MiB (one PUT): the SHA-256 of the whole file, lowercase hex. Storage refuses any other bytes. Not accepted above 32 MiB: send partSha256. */
+  sha256?: InputMaybe<Scalars['String']['input']>;
+  /** The file's size in bytes: a whole number from 1 to 5 TiB (5,497,558,138,880). */
+  size: Scalars['Float']['input'];
+};
+
 /** A file stored in a project's file space. */
 export type File = {
   __typename?: 'File';
   /** MIME type of the stored bytes, detected from their content where the format is recognisable. */
   contentType: Scalars['String']['output'];
+  /**
+   * A presigned GET for the file's bytes, valid for 15 minutes, that downloads
+   * it as an attachment under its original name. Null for a deleted file.
+   * A whole page of files is signed in one batched Lambda invocation.
+   */
+  downloadUrl: Maybe<Scalars['AWSURL']['output']>;
   /** Unique ID of the file (a UUID), assigned by the service. */
   fileID: Scalars['ID']['output'];
   /** The file name exactly as the uploader gave it. */
   fileName: Scalars['String']['output'];
   /** The uploader's category for the file, e.g. `pdf`, `image`, `spec`. */
   fileType: Scalars['String']['output'];
+  /** For a multipart upload, the size of its parts in bytes (the last one is smaller); null for a file stored in one request. */
+  partSize: Maybe<Scalars['Float']['output']>;
   /** The project the file belongs to. */
   projectID: Scalars['ID']['output'];
   /** Object key in the project's bucket: `projects/{projectID}/{fileID}/{safeName}`. */
   s3Key: Scalars['String']['output'];
-  /** SHA-256 of the stored bytes, lowercase hex. */
+  /**
+   * Lowercase hex, checked by storage. For a file stored in one request
+   * (uploadFile, POST /upload, createUploadUrl up to its multipart threshold):
+   * the SHA-256 of the whole file. For a multipart upload: S3's composite
+   * checksum, the SHA-256 of the concatenated SHA-256 digests of its parts,
+   * then `-` and the part count (e.g. `3f9a…-13`); the parts are `partSize`
+   * bytes each, the last one smaller.
+   */
   sha256: Scalars['String']['output'];
-  /** Size of the stored object in bytes. */
-  size: Scalars['Int']['output'];
+  /** Size of the stored object in bytes: a whole number (Float, because GraphQL's Int is 32-bit). */
+  size: Scalars['Float']['output'];
   /** When the file became available. */
   uploadedAt: Scalars['AWSDateTime']['output'];
   /** Who uploaded it: the user name for user-pool callers, `api-key` for API-key callers, the ARN for IAM callers. */
@@ -55,18 +121,61 @@ export type FileConnection = {
 
 export type Mutation = {
   __typename?: 'Mutation';
+  /** Discards an upload that was not completed, with any bytes already stored. Only the uploader or an admin may abort it. Returns the fileID. */
+  abortUpload: Scalars['ID']['output'];
   /**
    * Tells onFileUploaded subscribers about an available file that was stored
    * another way (the legacy REST endpoint). IAM only: the service's own
    * functions call it. NotFound when no available file has this ID.
    */
   announceFileUploaded: File;
+  /**
+   * Finishes an upload once its bytes are stored: checks size and checksum,
+   * detects the content type, and makes the file available (onFileUploaded
+   * fires). Only the uploader or an admin may complete it. Calling it again
+   * returns the same file. If the stored bytes do not match what was declared,
+   * they are discarded and the upload must start over.
+   */
+  completeUpload: File;
+  /**
+   * Starts an upload that goes straight to storage, for files too large for
+   * uploadFile, and returns the URLs to PUT the bytes to. Needs write access to
+   * `input.projectID`. The file is not listed until completeUpload; uploads
+   * never completed are discarded after 24 hours.
+   */
+  createUploadUrl: UploadTicket;
+  /**
+   * Deletes a file: its bytes and its metadata. Needs write access to the
+   * file's project; NotFound for an unknown or already deleted file.
+   * onFileDeleted fires.
+   */
+  deleteFile: File;
   /** Stores a small file inline. Needs write access to `input.projectID`. */
   uploadFile: File;
 };
 
 
+export type MutationAbortUploadArgs = {
+  fileID: Scalars['ID']['input'];
+};
+
+
 export type MutationAnnounceFileUploadedArgs = {
+  fileID: Scalars['ID']['input'];
+};
+
+
+export type MutationCompleteUploadArgs = {
+  input: CompleteUploadInput;
+};
+
+
+export type MutationCreateUploadUrlArgs = {
+  input: CreateUploadInput;
+};
+
+
+export type MutationDeleteFileArgs = {
   fileID: Scalars['ID']['input'];
 };
 
@@ -101,8 +210,15 @@ export type QueryFilesByProjectArgs = {
 
 export type Subscription = {
   __typename?: 'Subscription';
+  /** Fires for every file deleted from the project. Needs read access to `projectID`. */
+  onFileDeleted: Maybe<File>;
   /** Fires for every new file of the project. Needs read access to `projectID`. */
   onFileUploaded: Maybe<File>;
+};
+
+
+export type SubscriptionOnFileDeletedArgs = {
+  projectID: Scalars['ID']['input'];
 };
 
 
@@ -116,7 +232,8 @@ export type UploadFileInput = {
   /**
    * The file's bytes, base64-encoded. At most 900,000 characters of base64
    * (675,000 bytes of file), so that the whole request stays under AppSync's
-   * 1 MB request limit; a larger value is refused with PayloadTooLarge.
+   * 1 MB request limit; a larger value is refused with PayloadTooLarge:
+   * send larger files with createUploadUrl.
    */
   contentBase64: Scalars['String']['input'];
   /** MIME type of the file. Detected from the bytes when omitted; refused (UnsupportedMediaType) when it contradicts a recognised format. */
@@ -127,4 +244,39 @@ export type UploadFileInput = {
   fileType: Scalars['String']['input'];
   /** The project to upload to: 1 to 64 characters of letters, digits, `-` and `_`. */
   projectID: Scalars['ID']['input'];
+};
+
+/** One part of a multipart upload. */
+export type UploadPart = {
+  __typename?: 'UploadPart';
+  /** The part's ETag, when storage already holds it. */
+  etag: Maybe<Scalars['String']['output']>;
+  /** A JSON object of the headers the PUT must carry exactly (they are signed); null with url. */
+  headers: Maybe<Scalars['AWSJSON']['output']>;
+  /** 1-based position of the part. */
+  partNumber: Scalars['Int']['output'];
+  /** PUT the part's bytes here; null when storage already holds the part, or when this ticket carries no URL for it. */
+  url: Maybe<Scalars['AWSURL']['output']>;
+};
+
+/** Where and how to send a file's bytes. URLs expire at `expiresAt` (15 minutes); call createUploadUrl again with the same clientToken for fresh ones. */
+export type UploadTicket = {
+  __typename?: 'UploadTicket';
+  /** When the URLs stop working. */
+  expiresAt: Scalars['AWSDateTime']['output'];
+  /** The file being uploaded: pass it to completeUpload or abortUpload. */
+  fileID: Scalars['ID']['output'];
+  /** Multipart uploads: the size of every part but the last. Null for one-request uploads. */
+  partSize: Maybe<Scalars['Float']['output']>;
+  /**
+   * Multipart uploads: every part, in order. Parts storage already holds carry
+   * their `etag` and no URL; at most 1,000 of the others carry a URL (the
+   * lowest-numbered ones): call createUploadUrl again with the same clientToken
+   * for the rest. Null for one-request uploads.
+   */
+  parts: Maybe<Array<UploadPart>>;
+  /** One-request uploads: a JSON object of the headers the PUT must carry exactly (they are signed). Null for multipart uploads. */
+  uploadHeaders: Maybe<Scalars['AWSJSON']['output']>;
+  /** One-request uploads: PUT the whole file here. Null for multipart uploads. */
+  uploadUrl: Maybe<Scalars['AWSURL']['output']>;
 };

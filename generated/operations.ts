@@ -4,13 +4,65 @@ type Exact<T extends { [key: string]: unknown }> = { [K in keyof T]: T[K] };
 /** Internal type. DO NOT USE DIRECTLY. */
 export type Incremental<T> = T | { [P in keyof T]?: P extends ' $fragmentName' | '__typename' ? T[P] : never };
 import type { DocumentTypeDecoration } from '@graphql-typed-document-node/core';
+export type CompleteUploadInput = {
+  /** The fileID of the ticket. */
+  fileID: string;
+  /** Multipart uploads: every part with the ETag storage answered. Omit for one-request uploads. */
+  parts?: Array<CompletedPartInput> | null | undefined;
+};
+
+/** A stored part of a multipart upload: the ETag storage answered its PUT with. */
+export type CompletedPartInput = {
+  etag: string;
+  partNumber: number;
+};
+
+/**
+ * A file to upload straight to storage. Files up to 32 MiB go in one PUT
+ * (`sha256` required); larger ones in parts of `partSize` bytes (`partSha256`
+ * required), which may be sent in parallel.
+ */
+export type CreateUploadInput = {
+  /**
+   * Idempotency and resume key, 1 to 64 characters: calling again with the same
+   * key (and the same file) returns fresh URLs for the same upload, listing
+   * the parts storage already holds, instead of starting over.
+   */
+  clientToken?: string | null | undefined;
+  /** MIME type of the file. The stored type is detected from the first bytes when the upload completes; a declared type that contradicts them is refused then. */
+  contentType?: string | null | undefined;
+  /** The file's name, at most 255 bytes of UTF-8, no control characters. */
+  fileName: string;
+  /** Your category for the file, e.g. `pdf`: 1 to 64 characters of letters, digits, `.`, `-`, `_` and `/`. */
+  fileType: string;
+  /**
+   * Above 32 MiB (multipart): the SHA-256 of each part, lowercase hex, in
+   * order; the parts are `partSize` bytes each, the last one smaller. Storage
+   * refuses any part whose bytes differ.
+   */
+  partSha256?: Array<string> | null | undefined;
+  /**
+   * Above 32 MiB: the part size in bytes, from 5 MiB to 5 GiB, at most 10,000
+   * parts. When omitted: 16 MiB, or for files over 160,000 MiB the smallest
+   * whole number of MiB that keeps to 10,000 parts.
+   */
+  partSize?: number | null | undefined;
+  /** The project to upload to: 1 to 64 characters of letters, digits, `-` and `_`. */
+  projectID: string;
+  /** Up to 32 MiB (one PUT): the SHA-256 of the whole file, lowercase hex. Storage refuses any other bytes. Not accepted above 32 MiB: send partSha256. */
+  sha256?: string | null | undefined;
+  /** The file's size in bytes: a whole number from 1 to 5 TiB (5,497,558,138,880). */
+  size: number;
+};
+
 export type UploadFileInput = {
   /** Idempotency key, 1 to 64 characters: retrying with the same key returns the file the first call created instead of storing a second copy. */
   clientToken?: string | null | undefined;
   /**
    * The file's bytes, base64-encoded. At most 900,000 characters of base64
    * (675,000 bytes of file), so that the whole request stays under AppSync's
-   * 1 MB request limit; a larger value is refused with PayloadTooLarge.
+   * 1 MB request limit; a larger value is refused with PayloadTooLarge:
+   * send larger files with createUploadUrl.
    */
   contentBase64: string;
   /** MIME type of the file. Detected from the bytes when omitted; refused (UnsupportedMediaType) when it contradicts a recognised format. */
@@ -23,21 +75,49 @@ export type UploadFileInput = {
   projectID: string;
 };
 
+export type AbortUploadMutationVariables = Exact<{
+  fileID: string;
+}>;
+
+
+export type AbortUploadMutation = { abortUpload: string };
+
 export type AnnounceFileUploadedMutationVariables = Exact<{
   fileID: string;
 }>;
 
 
-export type AnnounceFileUploadedMutation = { announceFileUploaded: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } };
+export type AnnounceFileUploadedMutation = { announceFileUploaded: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } };
+
+export type CompleteUploadMutationVariables = Exact<{
+  input: CompleteUploadInput;
+}>;
+
+
+export type CompleteUploadMutation = { completeUpload: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } };
+
+export type CreateUploadUrlMutationVariables = Exact<{
+  input: CreateUploadInput;
+}>;
+
+
+export type CreateUploadUrlMutation = { createUploadUrl: { fileID: string, expiresAt: string, uploadUrl: string | null, uploadHeaders: string | null, partSize: number | null, parts: Array<{ partNumber: number, url: string | null, headers: string | null, etag: string | null }> | null } };
+
+export type DeleteFileMutationVariables = Exact<{
+  fileID: string;
+}>;
+
+
+export type DeleteFileMutation = { deleteFile: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } };
 
 export type FileQueryVariables = Exact<{
   fileID: string;
 }>;
 
 
-export type FileQuery = { file: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } | null };
+export type FileQuery = { file: { downloadUrl: string | null, fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } | null };
 
-export type FileFieldsFragment = { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string };
+export type FileFieldsFragment = { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string };
 
 export type FilesByProjectQueryVariables = Exact<{
   projectID: string;
@@ -46,21 +126,28 @@ export type FilesByProjectQueryVariables = Exact<{
 }>;
 
 
-export type FilesByProjectQuery = { filesByProject: { nextToken: string | null, items: Array<{ fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string }> } };
+export type FilesByProjectQuery = { filesByProject: { nextToken: string | null, items: Array<{ downloadUrl: string | null, fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string }> } };
+
+export type OnFileDeletedSubscriptionVariables = Exact<{
+  projectID: string;
+}>;
+
+
+export type OnFileDeletedSubscription = { onFileDeleted: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } | null };
 
 export type OnFileUploadedSubscriptionVariables = Exact<{
   projectID: string;
 }>;
 
 
-export type OnFileUploadedSubscription = { onFileUploaded: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } | null };
+export type OnFileUploadedSubscription = { onFileUploaded: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } | null };
 
 export type UploadFileMutationVariables = Exact<{
   input: UploadFileInput;
 }>;
 
 
-export type UploadFileMutation = { uploadFile: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, s3Key: string, uploadedAt: string, uploadedBy: string } };
+export type UploadFileMutation = { uploadFile: { fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string } };
 
 export class TypedDocumentString<TResult, TVariables>
   extends String
@@ -89,11 +176,17 @@ export const FileFieldsFragmentDoc = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy
 }
     `, {"fragmentName":"FileFields"}) as unknown as TypedDocumentString<FileFieldsFragment, unknown>;
+export const AbortUploadDocument = new TypedDocumentString(`
+    mutation AbortUpload($fileID: ID!) {
+  abortUpload(fileID: $fileID)
+}
+    `) as unknown as TypedDocumentString<AbortUploadMutation, AbortUploadMutationVariables>;
 export const AnnounceFileUploadedDocument = new TypedDocumentString(`
     mutation AnnounceFileUploaded($fileID: ID!) {
   announceFileUploaded(fileID: $fileID) {
@@ -108,13 +201,14 @@ export const AnnounceFileUploadedDocument = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy
 }`) as unknown as TypedDocumentString<AnnounceFileUploadedMutation, AnnounceFileUploadedMutationVariables>;
-export const FileDocument = new TypedDocumentString(`
-    query File($fileID: ID!) {
-  file(fileID: $fileID) {
+export const CompleteUploadDocument = new TypedDocumentString(`
+    mutation CompleteUpload($input: CompleteUploadInput!) {
+  completeUpload(input: $input) {
     ...FileFields
   }
 }
@@ -126,6 +220,63 @@ export const FileDocument = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<CompleteUploadMutation, CompleteUploadMutationVariables>;
+export const CreateUploadUrlDocument = new TypedDocumentString(`
+    mutation CreateUploadUrl($input: CreateUploadInput!) {
+  createUploadUrl(input: $input) {
+    fileID
+    expiresAt
+    uploadUrl
+    uploadHeaders
+    partSize
+    parts {
+      partNumber
+      url
+      headers
+      etag
+    }
+  }
+}
+    `) as unknown as TypedDocumentString<CreateUploadUrlMutation, CreateUploadUrlMutationVariables>;
+export const DeleteFileDocument = new TypedDocumentString(`
+    mutation DeleteFile($fileID: ID!) {
+  deleteFile(fileID: $fileID) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  partSize
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<DeleteFileMutation, DeleteFileMutationVariables>;
+export const FileDocument = new TypedDocumentString(`
+    query File($fileID: ID!) {
+  file(fileID: $fileID) {
+    ...FileFields
+    downloadUrl
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy
@@ -135,6 +286,7 @@ export const FilesByProjectDocument = new TypedDocumentString(`
   filesByProject(projectID: $projectID, limit: $limit, nextToken: $nextToken) {
     items {
       ...FileFields
+      downloadUrl
     }
     nextToken
   }
@@ -147,10 +299,30 @@ export const FilesByProjectDocument = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy
 }`) as unknown as TypedDocumentString<FilesByProjectQuery, FilesByProjectQueryVariables>;
+export const OnFileDeletedDocument = new TypedDocumentString(`
+    subscription OnFileDeleted($projectID: ID!) {
+  onFileDeleted(projectID: $projectID) {
+    ...FileFields
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  partSize
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<OnFileDeletedSubscription, OnFileDeletedSubscriptionVariables>;
 export const OnFileUploadedDocument = new TypedDocumentString(`
     subscription OnFileUploaded($projectID: ID!) {
   onFileUploaded(projectID: $projectID) {
@@ -165,6 +337,7 @@ export const OnFileUploadedDocument = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy
@@ -183,6 +356,7 @@ export const UploadFileDocument = new TypedDocumentString(`
   contentType
   size
   sha256
+  partSize
   s3Key
   uploadedAt
   uploadedBy

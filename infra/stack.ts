@@ -31,11 +31,14 @@ export interface FilesStackProps extends StackProps {
   apiKeyName?: string;
 }
 
-/** The whole service: storage, users, the upload Lambdas, the GraphQL API and the REST endpoint. */
+/** The whole service: storage, users, the Lambdas, the GraphQL API and the REST endpoint. */
 export class FilesStack extends Stack {
   readonly storage: FileStorage;
   readonly auth: Auth;
   readonly uploadFunction: BundledFunction;
+  readonly largeUploadFunction: BundledFunction;
+  readonly deleteFileFunction: BundledFunction;
+  readonly downloadFunction: BundledFunction;
   readonly restUploadFunction: BundledFunction;
   readonly graphql: FilesGraphqlApi;
   readonly rest: RestUploadApi;
@@ -56,10 +59,31 @@ export class FilesStack extends Stack {
     });
     storage.grantUploadCore(upload.role);
 
+    const largeUpload = new BundledFunction(this, 'LargeUploadFunction', {
+      lambda: 'largeUpload',
+      description: 'createUploadUrl, completeUpload, abortUpload: presigned PUTs and S3 multipart uploads, checked and recorded in DynamoDB',
+      environment: storageEnvironment,
+    });
+    storage.grantLargeUpload(largeUpload.role);
+
+    const deleteFile = new BundledFunction(this, 'DeleteFileFunction', {
+      lambda: 'deleteFile',
+      description: 'deleteFile: deletes the metadata row in DynamoDB, then the object in S3',
+      environment: storageEnvironment,
+    });
+    storage.grantDeleteFile(deleteFile.role);
+
+    const download = new BundledFunction(this, 'DownloadFunction', {
+      lambda: 'download',
+      description: 'File.downloadUrl: signs S3 GET URLs for a batch of files (AppSync BatchInvoke)',
+      environment: storageEnvironment,
+    });
+    storage.grantDownload(download.role);
+
     const graphql = new FilesGraphqlApi(this, 'GraphQL', {
       auth,
       storage,
-      functions: { upload: upload.function },
+      functions: { upload: upload.function, largeUpload: largeUpload.function, deleteFile: deleteFile.function, download: download.function },
       apiKeyName: props.apiKeyName ?? 'Default',
     });
 
@@ -77,6 +101,9 @@ export class FilesStack extends Stack {
     this.storage = storage;
     this.auth = auth;
     this.uploadFunction = upload;
+    this.largeUploadFunction = largeUpload;
+    this.deleteFileFunction = deleteFile;
+    this.downloadFunction = download;
     this.restUploadFunction = restUpload;
     this.graphql = graphql;
     this.rest = rest;

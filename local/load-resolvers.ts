@@ -8,7 +8,7 @@ import { bundlePaths } from '../infra/bundle';
 import type { DataSource, PipelineResolver } from './appsync-js/execute-resolver';
 import { loadResolverCode } from './appsync-js/load-code';
 import { dynamoDBDataSource } from './data-sources/dynamodb';
-import { lambdaDataSource, type LambdaHandler } from './data-sources/lambda';
+import { lambdaDataSource, type InvocationCounts, type LambdaHandler } from './data-sources/lambda';
 import { nextTokenCodec } from './data-sources/next-token';
 import { noneDataSource } from './data-sources/none';
 
@@ -18,6 +18,8 @@ export interface LocalDataSourceOptions {
   /** 32 bytes that encrypt pagination tokens. */
   nextTokenKey: Buffer;
   lambdas: Record<DataSourceLambdaName, LambdaHandler>;
+  /** Counts each Lambda's invocations, when given. */
+  invocations?: InvocationCounts;
 }
 
 function localDataSource(name: DataSourceName, options: LocalDataSourceOptions): DataSource {
@@ -26,7 +28,7 @@ function localDataSource(name: DataSourceName, options: LocalDataSourceOptions):
     case 'AMAZON_DYNAMODB':
       return dynamoDBDataSource({ client: options.dynamodb, tableName: options.tableName, tokens: nextTokenCodec(options.nextTokenKey) });
     case 'AWS_LAMBDA':
-      return lambdaDataSource(definition.lambda, options.lambdas[definition.lambda]);
+      return lambdaDataSource(definition.lambda, options.lambdas[definition.lambda], options.invocations);
     case 'NONE':
       return noneDataSource;
   }
@@ -37,9 +39,10 @@ export async function loadResolvers(options: LocalDataSourceOptions): Promise<Ma
   const sources = new Map((Object.keys(dataSources) as DataSourceName[]).map((name) => [name, localDataSource(name, options)]));
   const functions = new Map(
     await Promise.all(
-      Object.entries(pipelineFunctions).map(async ([name, { dataSource }]) => {
+      Object.entries(pipelineFunctions).map(async ([name, definition]) => {
         const code = await loadResolverCode(bundlePaths.pipelineFunction(name));
-        return [name, { name, code, dataSource: sources.get(dataSource)! }] as const;
+        const maxBatchSize = 'maxBatchSize' in definition ? definition.maxBatchSize : undefined;
+        return [name, { name, code, dataSource: sources.get(definition.dataSource)!, maxBatchSize }] as const;
       }),
     ),
   );

@@ -13,13 +13,18 @@ import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
 import { consoleAsset, consolePage } from './console/console-page';
-import { lazyLambdaHandler } from './data-sources/lambda';
+import { lazyLambdaHandler, type InvocationCounts } from './data-sources/lambda';
+import { dataSourceLambdas, type DataSourceLambdaName } from '../infra/api-definition';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
 import { handleRestUpload } from './http/rest-upload-endpoint';
 import { corsHeaders, sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
+import type { ManageDeps } from '../functions/core/complete-upload';
+import { expirePendingUploads } from '../functions/core/expire-uploads';
+import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
+import { createStores } from '../functions/core/storage';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
 import { SubscriptionHub } from './realtime/subscription-hub';
 import { loadOrCreateState } from './state';
@@ -55,11 +60,28 @@ export interface LocalServer {
   api: GraphQLApi;
   /** Subscriptions started (start_ack sent) and not yet stopped, over all real-time connections. */
   activeSubscriptions(): number;
+  /** Discards the uploads never completed whose time is up (`now` by default), as DynamoDB TTL and the bucket's lifecycle rule do on AWS; also runs on start and every 5 minutes. */
+  expireUploads(now?: Date): Promise<number>;
+  /** How often each data-source Lambda was invoked (a BatchInvoke event counts once), as CloudWatch counts Invocations. */
+  lambdaInvocations(name: DataSourceLambdaName): number;
   signToken(request: TokenRequest): Promise<string>;
   close(): Promise<void>;
 }
 
 let lambdaInstances = 0;
+
+const EXPIRY_SWEEP_MS = 5 * 60 * 1000;
+
+/** The local stand-in for DynamoDB TTL and the abort-incomplete-multipart lifecycle rule. */
+function uploadExpiry(deps: ManageDeps) {
+  const run = async (now?: Date) => {
+    const discarded = await expirePendingUploads(deps, now);
+    if (discarded) console.log(`[uploads] discarded ${discarded} upload(s) never completed within ${PENDING_UPLOAD_SECONDS / 3600} hours`);
+    return discarded;
+  };
+  const timer = setInterval(() => run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error)), EXPIRY_SWEEP_MS).unref();
+  return { run, stop: () => clearInterval(timer) };
+}
 
 const GRAPHQL_PATH = '/graphql';
 
@@ -111,15 +133,22 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   setLambdaEnvironment(storage);
   // Module instances of their own per server, like fresh Lambda containers.
   const container = String(++lambdaInstances);
-  const upload = lazyLambdaHandler(bundlePaths.lambda('upload'), container);
+  const lambdas = Object.fromEntries(dataSourceLambdas.map((name) => [name, lazyLambdaHandler(bundlePaths.lambda(name), container)])) as Record<
+    DataSourceLambdaName,
+    ReturnType<typeof lazyLambdaHandler>
+  >;
   // Reads GRAPHQL_URL at its first invocation, by when the server listens and has set it.
   const restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), container);
+  const invocations: InvocationCounts = new Map();
   const resolvers = await loadResolvers({
     dynamodb: clients.dynamodb,
     tableName: storage.tableName,
     nextTokenKey: Buffer.from(state.nextTokenKey, 'base64'),
-    lambdas: { upload },
+    lambdas,
+    invocations,
   });
+  const expireUploads = uploadExpiry(createStores({ filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true }, clients));
+  await expireUploads.run();
   const hub = new SubscriptionHub();
   const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
   const auth: AuthConfig = {
@@ -184,8 +213,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
   process.env.GRAPHQL_URL = graphqlUrl;
-  upload.warm();
-  restUpload.warm();
+  for (const lambda of [...Object.values(lambdas), restUpload]) lambda.warm();
 
   return {
     graphqlUrl,
@@ -198,8 +226,11 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     storage,
     api,
     activeSubscriptions: () => hub.size,
+    lambdaInvocations: (name) => invocations.get(name) ?? 0,
+    expireUploads: (now) => expireUploads.run(now),
     signToken: (request) => signToken(state.userPool, state.signingKey, request),
     async close() {
+      expireUploads.stop();
       realtime.close();
       // Every connection, plain or TLS, came through the listener, which destroys them all.
       await listener.close();

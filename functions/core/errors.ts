@@ -38,5 +38,5 @@ export class FileServiceError extends Error {
 export const isFileServiceError = (error: unknown): error is FileServiceError => error instanceof FileServiceError;
 
 /** What a caller hears when an upload fails for a reason of ours: it is safe to retry, and the request ID finds the log. */
-export const unexpectedFailureMessage = (requestId: string): string =>
-  `The upload failed unexpectedly and nothing was stored; retry, and report requestId ${requestId} if it persists.`;
+export const unexpectedFailureMessage = (requestId: string, what = 'The upload failed unexpectedly and nothing was stored'): string =>
+  `${what}; retry, and report requestId ${requestId} if it persists.`;

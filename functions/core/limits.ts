@@ -38,3 +38,34 @@ export const CLIENT_TOKEN_PATTERN = /^[A-Za-z0-9_-]{1,64}$/;
 
 /** Longest declared MIME type, parameters included (RFC 6838 caps type and subtype at 127 each). */
 export const MAX_CONTENT_TYPE_CHARS = 255;
+
+const MiB = 1024 * 1024;
+
+/**
+ * Direct uploads (createUploadUrl): up to this size one presigned PUT, above
+ * it S3 multipart. 32 MiB keeps a single PUT short enough to retry whole,
+ * and gives anything larger parallel, resumable parts.
+ */
+export const MULTIPART_THRESHOLD_BYTES = 32 * MiB;
+
+/** S3's own limits on multipart uploads and objects. */
+export const MIN_PART_BYTES = 5 * MiB;
+export const MAX_PART_BYTES = 5 * 1024 * MiB;
+export const MAX_PARTS = 10_000;
+export const MAX_OBJECT_BYTES = 5 * 1024 * 1024 * MiB;
+
+/** The part size when the caller names none: 16 MiB, grown in whole MiB when 10,000 such parts would not hold the file. */
+export const DEFAULT_PART_BYTES = 16 * MiB;
+export const defaultPartSize = (size: number): number => Math.max(DEFAULT_PART_BYTES, Math.ceil(size / MAX_PARTS / MiB) * MiB);
+
+/** How long presigned upload and download URLs work: 15 minutes. */
+export const URL_EXPIRY_SECONDS = 15 * 60;
+
+/** How long an upload may stay unfinished before its row expires (DynamoDB TTL) and its bytes are discarded. */
+export const PENDING_UPLOAD_SECONDS = 24 * 60 * 60;
+
+/** Part URLs one ticket carries at most, so an answer stays small; the rest come with the next createUploadUrl. */
+export const MAX_PART_URLS_PER_TICKET = 1_000;
+
+/** Bytes read from the start of a stored object to detect its content type (file-type needs at most 4,100). */
+export const CONTENT_SNIFF_BYTES = 4_100;

@@ -1,8 +1,18 @@
-import { ConditionalCheckFailedException, DynamoDBClient, GetItemCommand, PutItemCommand } from '@aws-sdk/client-dynamodb';
+import {
+  ConditionalCheckFailedException,
+  DeleteItemCommand,
+  DynamoDBClient,
+  GetItemCommand,
+  PutItemCommand,
+  ScanCommand,
+  UpdateItemCommand,
+  type AttributeValue,
+} from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { File } from '../../generated/graphql';
 import type { FunctionConfig } from './config';
+import { s3TransferStore } from './transfers';
 
 /**
  * Adapters over the real AWS SDK v3 clients. The domain flow sees only these
@@ -10,11 +20,39 @@ import type { FunctionConfig } from './config';
  * failures by adding middleware to a real client, never by mocking the SDK.
  */
 
-/** A FileMetadata row. */
-export type FileItem = Omit<File, '__typename'> & {
-  status: 'AVAILABLE' | 'PENDING';
+/**
+ * A file as the Lambdas return it. `downloadUrl` has a resolver of its own;
+ * `partSize` is present for multipart uploads only (GraphQL answers null
+ * for a field the result lacks).
+ */
+export type StoredFile = Omit<File, '__typename' | 'downloadUrl' | 'partSize'> & { partSize?: number | null };
+
+/** A FileMetadata row of an available file. */
+export type FileItem = StoredFile & {
+  status: 'AVAILABLE';
   clientToken?: string;
+  /** Who may complete or abort the upload that made it (Caller.idempotencyKey); direct uploads only. */
+  uploaderKey?: string;
 };
+
+/**
+ * The row of a direct upload that has not completed. It has no `uploadedAt`,
+ * so the byProject index (sorted on it) never holds it: listings cannot show
+ * it. `expiresAt` (epoch seconds) is the table's TTL attribute.
+ */
+export type PendingItem = Omit<FileItem, 'status' | 'uploadedAt'> & {
+  status: 'PENDING';
+  createdAt: string;
+  expiresAt: number;
+  uploaderKey: string;
+  /** The S3 multipart upload, for files sent in parts. */
+  uploadId?: string;
+};
+
+export type FileRow = FileItem | PendingItem;
+
+/** Whether an upload's time is up. DynamoDB's TTL deletes such rows only eventually, so readers check too. */
+export const isExpired = (row: FileRow, now: Date): boolean => row.status === 'PENDING' && row.expiresAt * 1000 <= now.getTime();
 
 export interface StoredObject {
   key: string;
@@ -32,8 +70,15 @@ export interface ObjectStore {
 
 export interface MetadataStore {
   /** Writes the row unless its fileID exists; 'exists' means nothing was written. */
-  putIfAbsent(item: FileItem): Promise<'created' | 'exists'>;
-  get(fileID: string): Promise<FileItem | undefined>;
+  putIfAbsent(item: FileRow): Promise<'created' | 'exists'>;
+  /** Strongly consistent. */
+  get(fileID: string): Promise<FileRow | undefined>;
+  /** Turns a PENDING row AVAILABLE, unless it no longer is PENDING ('not-pending': nothing was written). */
+  markAvailable(fileID: string, fields: { uploadedAt: string; contentType: string }): Promise<'updated' | 'not-pending'>;
+  /** Deletes the row if its status is `status`; the row deleted, or undefined when there was none with that status. */
+  deleteIfStatus(fileID: string, status: FileRow['status']): Promise<FileRow | undefined>;
+  /** PENDING rows whose expiresAt (epoch seconds) has passed: a full scan, for local clean-up where no TTL runs. */
+  expiredPending(nowSeconds: number): Promise<PendingItem[]>;
 }
 
 export function s3ObjectStore(s3: S3Client, bucket: string): ObjectStore {
@@ -86,7 +131,62 @@ export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): Me
     async get(fileID) {
       // Strongly consistent: a retry must see the row its first attempt just wrote.
       const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: marshall({ fileID }), ConsistentRead: true }));
-      return Item ? (unmarshall(Item) as FileItem) : undefined;
+      return Item ? (unmarshall(Item) as FileRow) : undefined;
+    },
+    async markAvailable(fileID, { uploadedAt, contentType }) {
+      try {
+        await dynamodb.send(
+          new UpdateItemCommand({
+            TableName: table,
+            Key: marshall({ fileID }),
+            // uploadedAt puts the row into the byProject index: from here on it is listed.
+            UpdateExpression: 'SET #status = :available, uploadedAt = :uploadedAt, contentType = :contentType REMOVE expiresAt, uploadId',
+            ConditionExpression: '#status = :pending',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: marshall({ ':available': 'AVAILABLE', ':pending': 'PENDING', ':uploadedAt': uploadedAt, ':contentType': contentType }),
+          }),
+        );
+        return 'updated';
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return 'not-pending';
+        throw error;
+      }
+    },
+    async deleteIfStatus(fileID, status) {
+      try {
+        const { Attributes } = await dynamodb.send(
+          new DeleteItemCommand({
+            TableName: table,
+            Key: marshall({ fileID }),
+            ConditionExpression: '#status = :status',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: marshall({ ':status': status }),
+            ReturnValues: 'ALL_OLD',
+          }),
+        );
+        return Attributes ? (unmarshall(Attributes) as FileRow) : undefined;
+      } catch (error) {
+        if (error instanceof ConditionalCheckFailedException) return undefined;
+        throw error;
+      }
+    },
+    async expiredPending(nowSeconds) {
+      const rows: PendingItem[] = [];
+      let start: Record<string, AttributeValue> | undefined;
+      do {
+        const page = await dynamodb.send(
+          new ScanCommand({
+            TableName: table,
+            FilterExpression: '#status = :pending AND expiresAt <= :now',
+            ExpressionAttributeNames: { '#status': 'status' },
+            ExpressionAttributeValues: marshall({ ':pending': 'PENDING', ':now': nowSeconds }),
+            ExclusiveStartKey: start,
+          }),
+        );
+        rows.push(...(page.Items ?? []).map((item) => unmarshall(item) as PendingItem));
+        start = page.LastEvaluatedKey;
+      } while (start);
+      return rows;
     },
   };
 }
@@ -108,5 +208,6 @@ export function createStores(config: FunctionConfig, clients: StorageClients = c
   return {
     objects: s3ObjectStore(clients.s3, config.filesBucket),
     metadata: dynamoMetadataStore(clients.dynamodb, config.filesTable),
+    transfers: s3TransferStore(clients.s3, config.filesBucket),
   };
 }

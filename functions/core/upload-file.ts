@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import type { File } from '../../generated/graphql';
 import type { Caller } from './caller';
 import { resolveContentType } from './content-type';
 import { FileServiceError } from './errors';
 import { idempotentFileID, newFileID, objectKey } from './keys';
-import type { FileItem, MetadataStore, ObjectStore } from './storage';
+import type { FileItem, FileRow, MetadataStore, ObjectStore, StoredFile } from './storage';
 import { graphqlChannel, validateUploadInput, type UploadChannel, type ValidUpload } from './validation';
 
 /**
@@ -21,13 +20,13 @@ export interface UploadDeps {
   now?: () => Date;
 }
 
-export function toFile(item: FileItem): File {
+export function toFile(item: FileItem): StoredFile {
   const { fileID, projectID, fileName, fileType, contentType, size, sha256, s3Key, uploadedAt, uploadedBy } = item;
-  return { fileID, projectID, fileName, fileType, contentType, size, sha256, s3Key, uploadedAt, uploadedBy };
+  return { fileID, projectID, fileName, fileType, contentType, size, sha256, ...(item.partSize ? { partSize: item.partSize } : {}), s3Key, uploadedAt, uploadedBy };
 }
 
 /** What an earlier upload under the same clientToken means for this one. */
-function replay(existing: FileItem, sha256: string, clientToken: string): File {
+function replay(existing: FileRow, sha256: string, clientToken: string): StoredFile {
   if (existing.status === 'AVAILABLE' && existing.sha256 === sha256) return toFile(existing);
   if (existing.status !== 'AVAILABLE') {
     throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
@@ -39,7 +38,7 @@ function replay(existing: FileItem, sha256: string, clientToken: string): File {
 }
 
 /** A concurrent attempt with the same clientToken got there first: return its file, or explain. */
-function resolveRace(winner: FileItem | undefined, sha256: string, clientToken: string): File {
+function resolveRace(winner: FileRow | undefined, sha256: string, clientToken: string): StoredFile {
   if (winner) return replay(winner, sha256, clientToken);
   // Its object exists but its row not yet (or its row write failed and it is cleaning up).
   throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
@@ -64,7 +63,7 @@ async function buildItem(upload: ValidUpload, caller: Caller, now: Date, channel
   };
 }
 
-export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps, channel: UploadChannel = graphqlChannel): Promise<File> {
+export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps, channel: UploadChannel = graphqlChannel): Promise<StoredFile> {
   const upload = validateUploadInput(input, channel);
   const item = await buildItem(upload, caller, deps.now?.() ?? new Date(), channel);
   const { clientToken } = upload;
@@ -93,7 +92,7 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
     // The write may have committed before the error reached us (a timeout, a retried request), or a concurrent
     // retry's row may name our object: either way the object is in use and must stay.
     const row = await deps.metadata.get(item.fileID).catch(() => undefined);
-    if (row?.s3Key === item.s3Key) return clientToken ? replay(row, item.sha256, clientToken) : toFile(row);
+    if (row?.s3Key === item.s3Key) return clientToken ? replay(row, item.sha256, clientToken) : toFile(item);
     await removeObject(deps, item.s3Key, error);
     throw error;
   }

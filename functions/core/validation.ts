@@ -28,7 +28,7 @@ export const graphqlChannel: UploadChannel = {
   name: 'uploadFile',
   fieldNames: { projectID: 'projectID', fileName: 'fileName', fileType: 'fileType', contentBase64: 'contentBase64', contentType: 'contentType', clientToken: 'clientToken' },
   maxBase64Chars: MAX_INLINE_BASE64_CHARS,
-  largerFilesHint: 'larger files are meant to go through the large-file upload path (createUploadUrl) once that is available',
+  largerFilesHint: 'larger files go straight to storage through createUploadUrl',
 };
 
 /** An UploadFileInput that passed every check, with its bytes decoded. */
@@ -68,7 +68,7 @@ function optionalString(input: Record<string, unknown>, field: keyof UploadFileI
   return value;
 }
 
-function checkFileName(fileName: string, field: string): void {
+export function checkFileName(fileName: string, field: string): void {
   if (fileName.length === 0) throw invalid(`${field} is empty: give the file a name.`);
   const control = CONTROL_CHAR.exec(fileName);
   if (control) {
@@ -81,7 +81,7 @@ function checkFileName(fileName: string, field: string): void {
   }
 }
 
-function checkContentType(contentType: string, field: string): string {
+export function checkContentType(contentType: string, field: string): string {
   const trimmed = contentType.trim();
   if (trimmed.length > MAX_CONTENT_TYPE_CHARS || !MEDIA_TYPE.test(trimmed)) {
     throw invalid(`${field} is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.`);

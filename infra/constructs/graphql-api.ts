@@ -31,8 +31,8 @@ export interface FilesGraphqlApiProps {
   apiKeyName: string;
 }
 
-/** AppSync's limit on the code of one resolver or function (CreateResolver/CreateFunction `code`). */
-const MAX_CODE_CHARS = 32_768;
+/** AppSync's quota on the code of one resolver or function (CreateResolver/CreateFunction `code`): 32,000 characters. */
+const MAX_CODE_CHARS = 32_000;
 
 /**
  * APPSYNC_JS code from its bundle in dist/, inline in the template: `cdk diff`
@@ -169,19 +169,26 @@ export class FilesGraphqlApi extends Construct {
     const scope = new Construct(this, 'Functions');
     const names = Object.keys(pipelineFunctions) as PipelineFunctionName[];
     return Object.fromEntries(
-      names.map((name) => [
-        name,
-        new appsync.AppsyncFunction(scope, name, {
+      names.map((name) => {
+        const definition = pipelineFunctions[name];
+        const fn = new appsync.AppsyncFunction(scope, name, {
           api: this.api,
           name,
-          dataSource: sources[pipelineFunctions[name].dataSource],
+          dataSource: sources[definition.dataSource],
           code: bundledCode(bundlePaths.pipelineFunction(name)),
           runtime: appsync.FunctionRuntime.JS_1_0_0,
-        }),
-      ]),
+        });
+        if ('maxBatchSize' in definition) {
+          // A batched Lambda function: AppSync sends BatchInvoke events of up to this many payloads. Set on the
+          // L1 resource because the L2 prop accepts only CDK's LambdaDataSource, whose grant FunctionDataSource avoids.
+          (fn.node.defaultChild as appsync.CfnFunctionConfiguration).maxBatchSize = definition.maxBatchSize;
+        }
+        return [name, fn];
+      }),
     ) as Record<PipelineFunctionName, appsync.AppsyncFunction>;
   }
 
+  /** One pipeline resolver per definition entry: root fields, and fields of object types with code of their own (File.downloadUrl). */
   private addResolvers(functions: Record<PipelineFunctionName, appsync.AppsyncFunction>): void {
     const scope = new Construct(this, 'Resolvers');
     for (const resolver of resolvers) {

@@ -3,7 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { fileTable } from '../api-definition';
+import { bucketCors, fileTable } from '../api-definition';
 
 export interface FileStorageProps {
   /** Deletion protection on the table; without it the table is also deleted with the stack. */
@@ -14,6 +14,9 @@ export interface FileStorageProps {
 
 /** Every object the service writes lives under this prefix (functions/core/keys.ts). */
 const OBJECT_PREFIX = 'projects/';
+
+/** The TTL attribute of FileMetadata rows: `expiresAt` of PendingItem in functions/core/storage.ts. */
+const EXPIRES_AT_ATTRIBUTE = 'expiresAt';
 
 /**
  * Where files live: the bucket holding their bytes, the FileMetadata table,
@@ -48,13 +51,11 @@ export class FileStorage extends Construct {
       serverAccessLogsPrefix: 'files/',
       cors: [
         {
-          // Presigned uploads and downloads straight from the browser; S3 multipart uses POST.
-          allowedMethods: [s3.HttpMethods.GET, s3.HttpMethods.PUT, s3.HttpMethods.HEAD, s3.HttpMethods.POST],
+          allowedMethods: bucketCors.allowedMethods.map((method) => s3.HttpMethods[method]),
           allowedOrigins: props.corsAllowedOrigins,
-          allowedHeaders: ['*'],
-          // Browsers hide response headers unless exposed; multipart clients need each part's ETag.
-          exposedHeaders: ['ETag'],
-          maxAge: 3000,
+          allowedHeaders: [...bucketCors.allowedHeaders],
+          exposedHeaders: [...bucketCors.exposedHeaders],
+          maxAge: bucketCors.maxAgeSeconds,
         },
       ],
       lifecycleRules: [
@@ -62,10 +63,15 @@ export class FileStorage extends Construct {
           id: 'expire-noncurrent-versions',
           // Versions replaced or deleted stay recoverable for 30 days.
           noncurrentVersionExpiration: Duration.days(30),
-          // The delete markers the upload's compensating DeleteObject leaves behind.
+          // The delete markers that DeleteObject (deleteFile, discarded uploads, the upload's compensation) leaves behind.
           expiredObjectDeleteMarker: true,
         },
-        { id: 'abort-incomplete-multipart-uploads', abortIncompleteMultipartUploadAfter: Duration.days(7) },
+        {
+          id: 'abort-incomplete-multipart-uploads',
+          // An unfinished upload's row expires after 24 hours (PENDING_UPLOAD_SECONDS in functions/core/limits.ts);
+          // S3 aborts at the first midnight UTC at least 2 days after initiation: a day or more after the row expires.
+          abortIncompleteMultipartUploadAfter: Duration.days(2),
+        },
       ],
       removalPolicy: RemovalPolicy.RETAIN,
     });
@@ -76,6 +82,8 @@ export class FileStorage extends Construct {
       partitionKey: { name: fileTable.partitionKey, type: dynamodb.AttributeType.STRING },
       billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      // PENDING rows of unfinished direct uploads carry it (epoch seconds): DynamoDB deletes them once it has passed.
+      timeToLiveAttribute: EXPIRES_AT_ATTRIBUTE,
       // No `encryption`: DynamoDB encrypts at rest with its own key, with no KMS permissions or per-request key cost.
       deletionProtection: props.deletionProtection,
       removalPolicy: props.deletionProtection ? RemovalPolicy.RETAIN : RemovalPolicy.DESTROY,
@@ -103,13 +111,60 @@ export class FileStorage extends Construct {
    * PutItem on the table. Nothing reads objects or queries the index.
    */
   grantUploadCore(role: iam.Role): void {
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:PutObject', 's3:DeleteObject'], resources: [this.objectsArn] }));
-    role.addToPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [this.table.tableArn] }));
+    this.grantObjects(role, ['s3:PutObject', 's3:DeleteObject'], 'two object actions (PutObject, DeleteObject) and no read');
+    this.grantItems(role, ['dynamodb:GetItem', 'dynamodb:PutItem']);
+  }
+
+  /**
+   * The calls of functions/large-upload (functions/core/create-upload.ts,
+   * complete-upload.ts, transfers.ts). s3:PutObject covers the presigned PUT
+   * and UploadPart URLs, which carry the signer's rights, and
+   * CreateMultipartUpload and CompleteMultipartUpload; ListParts needs
+   * s3:ListMultipartUploadParts, AbortMultipartUpload its own action;
+   * s3:GetObject covers HeadObject and the ranged GetObject that sniffs the
+   * content type; DeleteObject discards bytes that do not match. On the
+   * table: GetItem (consistent), PutItem of the PENDING row, UpdateItem to
+   * AVAILABLE, DeleteItem of a discarded upload. No index, no list action.
+   */
+  grantLargeUpload(role: iam.Role): void {
+    this.grantObjects(
+      role,
+      ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListMultipartUploadParts', 's3:AbortMultipartUpload'],
+      'five object actions (PutObject for presigned PUTs, parts and multipart create/complete; GetObject for HeadObject and a ranged read of the first bytes; DeleteObject; ListMultipartUploadParts; AbortMultipartUpload)',
+    );
+    this.grantItems(role, ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem']);
+  }
+
+  /** The calls of functions/delete-file (functions/core/delete-file.ts): DeleteItem of the row, then DeleteObject. */
+  grantDeleteFile(role: iam.Role): void {
+    this.grantObjects(role, ['s3:DeleteObject'], 'one object action (DeleteObject)');
+    this.grantItems(role, ['dynamodb:DeleteItem']);
+  }
+
+  /**
+   * What functions/download signs (functions/core/download-url.ts): presigned
+   * GetObject URLs, which carry the signer's rights. It calls no table.
+   */
+  grantDownload(role: iam.Role): void {
+    this.grantObjects(role, ['s3:GetObject'], 'one object action (GetObject, for the presigned download URLs it signs)');
+  }
+
+  /**
+   * The one place that grants object actions: `actions` on the keys under
+   * OBJECT_PREFIX, with cdk-nag's finding on that wildcard acknowledged on
+   * `role`. `what` names the actions and why, for the acknowledgment.
+   */
+  private grantObjects(role: iam.Role, actions: string[], what: string): void {
+    role.addToPolicy(new iam.PolicyStatement({ actions, resources: [this.objectsArn] }));
     Validations.of(role).acknowledge({
       id: this.objectsWildcardFinding(),
-      reason:
-        'Object keys are projects/{projectID}/{fileID}/{name}, created per upload, so the statement names the key prefix the service owns: two object actions (PutObject, DeleteObject), one bucket, one prefix. No read, list or bucket-level action.',
+      reason: `Object keys are projects/{projectID}/{fileID}/{name}, created per upload, so the statement names the key prefix the service owns: ${what}, one bucket, one prefix. No bucket-level action: nothing lists, configures or changes the policy of the bucket.`,
     });
+  }
+
+  /** Item actions on the table itself: no index, no batch, scan or query. */
+  private grantItems(role: iam.Role, actions: string[]): void {
+    role.addToPolicy(new iam.PolicyStatement({ actions, resources: [this.table.tableArn] }));
   }
 
   /**
@@ -126,7 +181,7 @@ export class FileStorage extends Construct {
     );
   }
 
-  /** The cdk-nag finding that the object-key wildcard of grantUploadCore raises. */
+  /** The cdk-nag finding that the object-key wildcard of grantObjects raises. */
   private objectsWildcardFinding(): string {
     const bucket = Stack.of(this).getLogicalId(this.bucket.node.defaultChild as s3.CfnBucket);
     return `AwsSolutions-IAM5[Resource::<${bucket}.Arn>/${OBJECT_PREFIX}*]`;

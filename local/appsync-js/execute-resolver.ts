@@ -19,9 +19,18 @@ export interface DataSourceOutcome {
   error?: DataSourceError;
 }
 
+/** Which function calls a data source, and within which GraphQL request (what AppSync batches over). */
+export interface DataSourceCall {
+  functionName: string;
+  /** The function's maxBatchSize: BatchInvoke requests of one GraphQL request are gathered up to it. */
+  maxBatchSize?: number;
+  /** One object per GraphQL request. */
+  requestScope: object;
+}
+
 /** A data source receives the request a function's request handler built. */
 export interface DataSource {
-  invoke(request: unknown, ctx: ResolverContext): Promise<DataSourceOutcome>;
+  invoke(request: unknown, ctx: ResolverContext, call: DataSourceCall): Promise<DataSourceOutcome>;
 }
 
 export interface RequestInfo {
@@ -41,6 +50,8 @@ export interface FieldInvocation {
   info: RequestInfo;
   /** As util.authType() reports it, e.g. "API Key Authorization". */
   authType: string;
+  /** One object per GraphQL request, shared by all its fields: batched data sources gather calls by it. */
+  requestScope?: object;
 }
 
 export interface ResolverContext {
@@ -60,6 +71,7 @@ export interface PipelineFunction {
   name: string;
   code: ResolverCode;
   dataSource: DataSource;
+  maxBatchSize?: number;
 }
 
 export interface PipelineResolver {
@@ -108,7 +120,7 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     ctx.prev = { result: start.kind === 'value' ? start.value : start.signal.result };
     if (start.kind === 'value') {
       for (const fn of resolver.functions) {
-        const step = await runFunction(fn, ctx, run);
+        const step = await runFunction(fn, ctx, run, invocation.requestScope ?? ctx);
         ctx.prev = { result: step.kind === 'value' ? step.value : step.signal.result };
         if (step.kind === 'early' && step.signal.skipTo === 'END') break;
       }
@@ -127,12 +139,13 @@ async function runFunction(
   fn: PipelineFunction,
   ctx: ResolverContext,
   run: <T>(where: string, handler: () => T) => Step<T>,
+  requestScope: object,
 ): Promise<Step<unknown>> {
   ctx.result = undefined;
   ctx.error = undefined;
   const request = run(`function ${fn.name} request`, () => fn.code.request(ctx));
   if (request.kind === 'early') return request;
-  const { result, error } = await fn.dataSource.invoke(request.value, ctx);
+  const { result, error } = await fn.dataSource.invoke(request.value, ctx, { functionName: fn.name, maxBatchSize: fn.maxBatchSize, requestScope });
   ctx.result = result;
   ctx.error = error;
   return run(`function ${fn.name} response`, () => fn.code.response(ctx));

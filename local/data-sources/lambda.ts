@@ -5,7 +5,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
-import type { DataSource } from '../appsync-js/execute-resolver';
+import type { DataSource, DataSourceCall, DataSourceOutcome } from '../appsync-js/execute-resolver';
 
 export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
 
@@ -15,8 +15,8 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The Lambda's timeout, as the CDK stack sets it; AppSync itself gives up at 30 s. */
-const TIMEOUT_MS = 30_000;
+/** The Lambda's timeout: the CDK stack sets 25 s; AppSync itself gives up at 30 s. */
+const TIMEOUT_MS = 25_000;
 
 /** `container` names a module instance of its own: a fresh Lambda container with its own clients and config. */
 export async function loadLambdaHandler(bundlePath: string, container?: string): Promise<LambdaHandler> {
@@ -45,20 +45,76 @@ export function lazyLambdaHandler(bundlePath: string, container?: string): Lambd
   });
 }
 
-export function lambdaDataSource(functionName: string, handler: LambdaHandler): DataSource {
+/** Invocations per Lambda, as CloudWatch's Invocations metric counts them: a BatchInvoke event is one. */
+export type InvocationCounts = Map<string, number>;
+
+interface PendingBatch {
+  payloads: unknown[];
+  settle: ((outcome: DataSourceOutcome) => void)[];
+}
+
+/**
+ * The AWS_LAMBDA data source. `Invoke` calls the handler with the payload;
+ * `BatchInvoke` gathers the calls one GraphQL request makes through one
+ * function (e.g. downloadUrl for every file of a page) into events of up to
+ * its maxBatchSize payloads, as AppSync does: the handler gets the list and
+ * answers a list in the same order, each element the ctx.result of its call.
+ */
+export function lambdaDataSource(functionName: string, handler: LambdaHandler, counts?: InvocationCounts): DataSource {
+  const batches = new WeakMap<object, Map<string, PendingBatch>>();
+
+  async function call(event: unknown): Promise<DataSourceOutcome> {
+    counts?.set(functionName, (counts.get(functionName) ?? 0) + 1);
+    const deadline = Date.now() + TIMEOUT_MS;
+    const context: LambdaContext = { awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => deadline - Date.now() };
+    try {
+      return { result: (await handler(event, context)) ?? null };
+    } catch (error) {
+      return { error: { type: 'Lambda:Unhandled', message: (error as Error)?.message ?? String(error) } };
+    }
+  }
+
+  async function flush(batch: PendingBatch): Promise<void> {
+    const outcome = await call(batch.payloads);
+    const results = outcome.result;
+    batch.settle.forEach((settle, i) => {
+      if (outcome.error) return settle({ error: outcome.error });
+      if (!Array.isArray(results) || results.length !== batch.payloads.length) {
+        return settle({ error: { type: 'Lambda:Unhandled', message: `A BatchInvoke of ${batch.payloads.length} payloads must answer a list of as many results.` } });
+      }
+      settle({ result: results[i] ?? null });
+    });
+  }
+
+  function enqueue(payload: unknown, batchCall: DataSourceCall): Promise<DataSourceOutcome> {
+    const byFunction = batches.get(batchCall.requestScope) ?? new Map<string, PendingBatch>();
+    batches.set(batchCall.requestScope, byFunction);
+    let batch = byFunction.get(batchCall.functionName);
+    if (!batch) {
+      const fresh: PendingBatch = (batch = { payloads: [], settle: [] });
+      byFunction.set(batchCall.functionName, fresh);
+      // Sibling fields start their calls in the same turn of the event loop: send what gathered by the next one.
+      setImmediate(() => {
+        if (byFunction.get(batchCall.functionName) === fresh) byFunction.delete(batchCall.functionName);
+        if (fresh.payloads.length) void flush(fresh);
+      });
+    }
+    const gathering = batch;
+    const outcome = new Promise<DataSourceOutcome>((resolve) => gathering.settle.push(resolve));
+    gathering.payloads.push(payload);
+    if (gathering.payloads.length >= (batchCall.maxBatchSize ?? 1)) {
+      byFunction.delete(batchCall.functionName);
+      void flush({ payloads: gathering.payloads.splice(0), settle: gathering.settle.splice(0) });
+    }
+    return outcome;
+  }
+
   return {
-    async invoke(request) {
+    invoke(request, _ctx, dataSourceCall) {
       const { operation, payload } = request as { operation?: string; payload?: unknown };
-      if (operation !== 'Invoke') {
-        return { error: { type: 'Lambda:Unsupported', message: `The local Lambda data source supports operation "Invoke", not "${operation}".` } };
-      }
-      const deadline = Date.now() + TIMEOUT_MS;
-      const context: LambdaContext = { awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => deadline - Date.now() };
-      try {
-        return { result: (await handler(payload ?? null, context)) ?? null };
-      } catch (error) {
-        return { error: { type: 'Lambda:Unhandled', message: (error as Error)?.message ?? String(error) } };
-      }
+      if (operation === 'Invoke') return call(payload ?? null);
+      if (operation === 'BatchInvoke') return enqueue(payload ?? null, dataSourceCall);
+      return Promise.resolve({ error: { type: 'Lambda:Unsupported', message: `The Lambda data source supports operations "Invoke" and "BatchInvoke", not "${operation}".` } });
     },
   };
 }

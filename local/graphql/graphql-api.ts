@@ -110,8 +110,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = async (source, args, context, info) => {
     checkAccess(context.caller, info);
     const resolver = resolvers.get(`${info.parentType.name}.${info.fieldName}`);
-    if (!resolver || info.path.prev) {
-      return info.operation.operation === 'subscription' && !info.path.prev
+    const isRoot = !info.path.prev;
+    if (!resolver) {
+      return info.operation.operation === 'subscription' && isRoot
         ? (source as Record<string, unknown>)?.[info.fieldName] ?? null
         : defaultFieldResolver(source, args, context, info);
     }
@@ -128,6 +129,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
         selectionSetGraphQL: selectionSetGraphQL(info.fieldNodes),
       },
       authType: authTypeNames[context.caller.authMode],
+      requestScope: context,
     });
     const path = [...(info.path.key !== undefined ? [info.path.key] : [])];
     const [first, ...rest] = outcome.errors;
@@ -137,7 +139,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
     }
     if (failed) throw new FieldResolutionError(first);
     if (context.subscribeOutcome) context.subscribeOutcome.filter = outcome.subscriptionFilter;
-    if (info.operation.operation === 'mutation' && outcome.data) {
+    if (info.operation.operation === 'mutation' && isRoot && outcome.data) {
       context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
     return outcome.data;

@@ -1,6 +1,6 @@
 import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { fileTable } from '../../infra/api-definition';
+import { CreateBucketCommand, PutBucketCorsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { bucketCors, fileTable } from '../../infra/api-definition';
 
 /** The FileMetadata table as the CDK stack declares it: pk fileID, GSI byProject(projectID, uploadedAt). */
 export async function ensureFileTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
@@ -40,4 +40,21 @@ export async function ensureBucket(s3: S3Client, bucketName: string): Promise<vo
     const alreadyThere = ['BucketAlreadyOwnedByYou', 'BucketAlreadyExists'];
     if (!(error instanceof S3ServiceException && alreadyThere.includes(error.name))) throw error;
   }
+  // The deployed bucket's rule, for any origin: pages on the local API's origin (or any dev server) use presigned URLs.
+  await s3.send(
+    new PutBucketCorsCommand({
+      Bucket: bucketName,
+      CORSConfiguration: {
+        CORSRules: [
+          {
+            AllowedOrigins: ['*'],
+            AllowedMethods: [...bucketCors.allowedMethods],
+            AllowedHeaders: [...bucketCors.allowedHeaders],
+            ExposeHeaders: [...bucketCors.exposedHeaders],
+            MaxAgeSeconds: bucketCors.maxAgeSeconds,
+          },
+        ],
+      },
+    }),
+  );
 }

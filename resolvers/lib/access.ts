@@ -29,3 +29,9 @@ export function mayAccessProject(identity: Identity, projectID: string): boolean
   }
   return groups.includes(ADMIN_GROUP) || groups.includes(projectGroup(projectID));
 }
+
+/** Whether a user-pool caller is in the admins group (who may act on anyone's uploads). */
+export function isAdmin(identity: Identity): boolean {
+  const groups = (identity as Record<string, unknown> | null)?.groups as string[] | null | undefined;
+  return !!groups && groups.includes(ADMIN_GROUP);
+}

@@ -53,7 +53,7 @@ describe('validateUploadInput', () => {
       errorType: 'PayloadTooLarge',
       message:
         'contentBase64 is 900,001 characters; uploadFile accepts at most 900,000 characters of base64 (675,000 bytes of file). ' +
-        'Send a smaller file; larger files are meant to go through the large-file upload path (createUploadUrl) once that is available.',
+        'Send a smaller file; larger files go straight to storage through createUploadUrl.',
     });
   });
 

@@ -8,7 +8,9 @@ import type { IConstruct } from 'constructs';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import type { LambdaName } from '../../infra/api-definition';
 import { projectRoot } from '../../infra/bundle';
+import type { BundledFunction } from '../../infra/constructs/bundled-function';
 import { FilesStack, type FilesStackProps } from '../../infra/stack';
 
 const cdkJson = JSON.parse(readFileSync(path.join(projectRoot, 'cdk.json'), 'utf8')) as { context: Record<string, unknown> };
@@ -47,3 +49,12 @@ export function logicalId(construct: IConstruct): string {
 
 export const getAtt = (construct: IConstruct, attribute: string) => ({ 'Fn::GetAtt': [logicalId(construct), attribute] });
 export const ref = (construct: IConstruct) => ({ Ref: logicalId(construct) });
+
+/** Each Lambda of the API definition (infra/api-definition.ts `lambdas`), as the stack deploys it. */
+export const lambdasOf = (stack: FilesStack): Record<LambdaName, BundledFunction> => ({
+  upload: stack.uploadFunction,
+  largeUpload: stack.largeUploadFunction,
+  deleteFile: stack.deleteFileFunction,
+  download: stack.downloadFunction,
+  restUpload: stack.restUploadFunction,
+});

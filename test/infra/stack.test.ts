@@ -77,6 +77,10 @@ describe('the FileMetadata table', () => {
     });
     expect(resources[logicalId(files.stack.storage.table)].DeletionPolicy).toBe('Retain');
   });
+
+  it('expires rows on expiresAt (TTL): the PENDING rows of unfinished uploads', () => {
+    expect(propertiesOf(logicalId(files.stack.storage.table)).TimeToLiveSpecification).toEqual({ AttributeName: 'expiresAt', Enabled: true });
+  });
 });
 
 describe('the files bucket', () => {
@@ -107,16 +111,16 @@ describe('the files bucket', () => {
     });
   });
 
-  it('lets browsers upload and download, exposing ETag', () => {
+  it('lets browsers upload (PUT) and download (GET, HEAD) with presigned URLs, exposing ETag', () => {
     expect(bucket().CorsConfiguration.CorsRules).toEqual([
-      { AllowedMethods: ['GET', 'PUT', 'HEAD', 'POST'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 3000 },
+      { AllowedMethods: ['PUT', 'GET', 'HEAD'], AllowedOrigins: ['*'], AllowedHeaders: ['*'], ExposedHeaders: ['ETag'], MaxAge: 3000 },
     ]);
   });
 
-  it('expires noncurrent versions and incomplete multipart uploads', () => {
+  it('expires noncurrent versions, and aborts multipart uploads left incomplete for 2 days (a pending upload lives 24 h)', () => {
     expect(bucket().LifecycleConfiguration.Rules).toEqual([
-      expect.objectContaining({ Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 } }),
-      expect.objectContaining({ Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 7 } }),
+      { Id: 'expire-noncurrent-versions', Status: 'Enabled', NoncurrentVersionExpiration: { NoncurrentDays: 30 }, ExpiredObjectDeleteMarker: true },
+      { Id: 'abort-incomplete-multipart-uploads', Status: 'Enabled', AbortIncompleteMultipartUpload: { DaysAfterInitiation: 2 } },
     ]);
   });
 
@@ -165,6 +169,35 @@ describe('IAM', () => {
     ]);
   });
 
+  it('gives the largeUpload Lambda its log group, the object actions of presigning, multipart and checks, and item writes, nothing more', () => {
+    const fn = files.stack.largeUploadFunction;
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      {
+        actions: ['s3:AbortMultipartUpload', 's3:DeleteObject', 's3:GetObject', 's3:ListMultipartUploadParts', 's3:PutObject'],
+        resource: objects(),
+      },
+      { actions: ['dynamodb:DeleteItem', 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem'], resource: table() },
+    ]);
+  });
+
+  it('gives the deleteFile Lambda its log group, DeleteObject on object keys and DeleteItem on the table, nothing more', () => {
+    const fn = files.stack.deleteFileFunction;
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      { actions: ['s3:DeleteObject'], resource: objects() },
+      { actions: ['dynamodb:DeleteItem'], resource: table() },
+    ]);
+  });
+
+  it('gives the download Lambda its log group and GetObject on object keys (what it signs), no table', () => {
+    const fn = files.stack.downloadFunction;
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      { actions: ['s3:GetObject'], resource: objects() },
+    ]);
+  });
+
   it('lets the FileTable data source GetItem on the table and Query the byProject index, nothing else', () => {
     expect(statementsOf(dataSourceRoleId('FileTable'))).toEqual([
       { actions: ['dynamodb:GetItem'], resource: table() },
@@ -172,10 +205,19 @@ describe('IAM', () => {
     ]);
   });
 
-  it('lets the UploadFunction data source invoke the upload Lambda, unqualified', () => {
-    expect(statementsOf(dataSourceRoleId('UploadFunction'))).toEqual([
-      { actions: ['lambda:InvokeFunction'], resource: getAtt(files.stack.uploadFunction.function, 'Arn') },
-    ]);
+  it('lets each Lambda data source invoke its own Lambda, unqualified', () => {
+    const { uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction } = files.stack;
+    const expected = [
+      ['UploadFunction', uploadFunction],
+      ['LargeUploadFunction', largeUploadFunction],
+      ['DeleteFunction', deleteFileFunction],
+      ['DownloadFunction', downloadFunction],
+    ] as const;
+    for (const [source, fn] of expected) {
+      expect(statementsOf(dataSourceRoleId(source)), source).toEqual([
+        { actions: ['lambda:InvokeFunction'], resource: getAtt(fn.function, 'Arn') },
+      ]);
+    }
   });
 
   it("lets AppSync write to its API's log group only", () => {
@@ -189,14 +231,20 @@ describe('IAM', () => {
   });
 
   it('has exactly those roles, none with a managed policy, and no wildcard action or resource anywhere', () => {
-    const { uploadFunction, restUploadFunction, graphql } = files.stack;
+    const { uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction, graphql } = files.stack;
     const roles = ofType('AWS::IAM::Role');
     expect(roles.map(([id]) => id).sort()).toEqual(
       [
         roleId(uploadFunction.role),
+        roleId(largeUploadFunction.role),
+        roleId(deleteFileFunction.role),
+        roleId(downloadFunction.role),
         roleId(restUploadFunction.role),
         dataSourceRoleId('FileTable'),
         dataSourceRoleId('UploadFunction'),
+        dataSourceRoleId('LargeUploadFunction'),
+        dataSourceRoleId('DeleteFunction'),
+        dataSourceRoleId('DownloadFunction'),
         propertiesOf(logicalId(graphql.api)).LogConfig.CloudWatchLogsRoleArn['Fn::GetAtt'][0],
       ].sort(),
     );
@@ -212,10 +260,13 @@ describe('IAM', () => {
 
 describe('the Lambdas', () => {
   it('run the bundles on nodejs22.x with the storage settings functions/core/config.ts reads', () => {
-    const { storage, graphql, uploadFunction, restUploadFunction } = files.stack;
+    const { storage, graphql, uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction } = files.stack;
     const storageEnvironment = { FILES_TABLE: ref(storage.table), FILES_BUCKET: ref(storage.bucket), NODE_OPTIONS: '--enable-source-maps' };
     const expected = [
       [uploadFunction, storageEnvironment],
+      [largeUploadFunction, storageEnvironment],
+      [deleteFileFunction, storageEnvironment],
+      [downloadFunction, storageEnvironment],
       [restUploadFunction, { ...storageEnvironment, GRAPHQL_URL: getAtt(graphql.api, 'GraphQLUrl') }],
     ] as const;
     for (const [fn, environment] of expected) {
@@ -258,6 +309,24 @@ describe('the GraphQL API', () => {
     const deployedFunctions = ofType('AWS::AppSync::FunctionConfiguration').map(([, f]) => f.Properties);
     expect(deployedFunctions).toHaveLength(Object.keys(pipelineFunctions).length);
     for (const fn of deployedFunctions) expect(fn.Runtime).toEqual(appsyncJs);
+  });
+
+  it('batches signDownloadUrl (MaxBatchSize 100) and no other function or resolver', () => {
+    const batched = ofType('AWS::AppSync::FunctionConfiguration')
+      .map(([, f]) => f.Properties)
+      .filter((f) => f.MaxBatchSize !== undefined)
+      .map((f) => [f.Name, f.MaxBatchSize]);
+    expect(batched).toEqual([['signDownloadUrl', 100]]);
+    for (const [, r] of ofType('AWS::AppSync::Resolver')) expect(r.Properties.MaxBatchSize).toBeUndefined();
+  });
+
+  it('resolves File.downloadUrl, a field of an object type, with the signDownloadUrl pipeline on the DownloadFunction data source', () => {
+    const [[, resolver], ...others] = ofType('AWS::AppSync::Resolver').filter(([, r]) => r.Properties.TypeName === 'File');
+    expect(others).toEqual([]);
+    expect(resolver.Properties).toMatchObject({ TypeName: 'File', FieldName: 'downloadUrl', Kind: 'PIPELINE' });
+    const [functionId, ...more] = resolver.Properties.PipelineConfig.Functions.map((f: { 'Fn::GetAtt': [string, string] }) => f['Fn::GetAtt'][0]);
+    expect(more).toEqual([]);
+    expect(propertiesOf(functionId)).toMatchObject({ Name: 'signDownloadUrl', DataSourceName: 'DownloadFunction' });
   });
 });
 

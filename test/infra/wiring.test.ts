@@ -13,12 +13,10 @@ import {
   pipelineFunctions,
   resolverCodeName,
   resolvers,
-  type LambdaName,
   type PipelineFunctionName,
 } from '../../infra/api-definition';
 import { bundlePaths } from '../../infra/bundle';
-import type { BundledFunction } from '../../infra/constructs/bundled-function';
-import { filesApp, getAtt, logicalId, ref, type FilesApp } from './files-app';
+import { filesApp, getAtt, lambdasOf, logicalId, ref, type FilesApp } from './files-app';
 
 interface Resource {
   Type: string;
@@ -41,6 +39,7 @@ const propertiesOfType = (type: string): Record<string, any>[] =>
     .map(([id, r]) => ({ ...r.Properties, id }));
 
 const bundle = (file: string) => readFileSync(file, 'utf8');
+
 const appsyncJs = { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' };
 
 describe('the deployed GraphQL API', () => {
@@ -63,36 +62,46 @@ describe('the deployed GraphQL API', () => {
     }
   });
 
-  it('has each pipeline function once, on its declared data source, with its bundled code', () => {
+  it('has each pipeline function once, on its declared data source, with its bundled code and declared batch size', () => {
     const deployed = propertiesOfType('AWS::AppSync::FunctionConfiguration');
     expect(deployed.map((f) => f.Name).sort()).toEqual(Object.keys(pipelineFunctions).sort());
     for (const fn of deployed) {
       const name = fn.Name as PipelineFunctionName;
-      expect(fn.DataSourceName, name).toBe(pipelineFunctions[name].dataSource);
+      const definition = pipelineFunctions[name];
+      expect(fn.DataSourceName, name).toBe(definition.dataSource);
       expect(fn.Runtime, name).toEqual(appsyncJs);
       expect(fn.Code, name).toBe(bundle(bundlePaths.pipelineFunction(name)));
+      expect(fn.MaxBatchSize, name).toBe('maxBatchSize' in definition ? definition.maxBatchSize : undefined);
     }
   });
 
   it('has exactly the data sources of the definition, each backed by what it names', () => {
-    const { storage, uploadFunction } = files.stack;
+    const { storage } = files.stack;
+    const lambdaFunctions = lambdasOf(files.stack);
     const deployed = Object.fromEntries(propertiesOfType('AWS::AppSync::DataSource').map((d) => [d.Name, d]));
     expect(Object.keys(deployed).sort()).toEqual(Object.keys(dataSources).sort());
-    expect(deployed.FileTable).toMatchObject({ Type: dataSources.FileTable.kind, DynamoDBConfig: { TableName: ref(storage.table) } });
-    expect(deployed.UploadFunction).toMatchObject({
-      Type: dataSources.UploadFunction.kind,
-      LambdaConfig: { LambdaFunctionArn: getAtt(uploadFunction.function, 'Arn') },
-    });
-    expect(deployed.None).toMatchObject({ Type: dataSources.None.kind });
+    for (const [name, definition] of Object.entries(dataSources)) {
+      switch (definition.kind) {
+        case 'AMAZON_DYNAMODB':
+          expect(deployed[name], name).toMatchObject({ Type: definition.kind, DynamoDBConfig: { TableName: ref(storage.table) } });
+          break;
+        case 'AWS_LAMBDA':
+          expect(deployed[name], name).toMatchObject({
+            Type: definition.kind,
+            LambdaConfig: { LambdaFunctionArn: getAtt(lambdaFunctions[definition.lambda].function, 'Arn') },
+          });
+          break;
+        case 'NONE':
+          expect(deployed[name], name).toMatchObject({ Type: definition.kind });
+          break;
+      }
+    }
   });
 });
 
 describe('the deployed Lambdas', () => {
   it('are the bundles in dist/, file for file and byte for byte', () => {
-    const deployed: Record<LambdaName, BundledFunction> = {
-      upload: files.stack.uploadFunction,
-      restUpload: files.stack.restUploadFunction,
-    };
+    const deployed = lambdasOf(files.stack);
     expect(Object.keys(deployed).sort()).toEqual(Object.keys(lambdas).sort());
     const assets = JSON.parse(readFileSync(path.join(files.app.outdir, `${files.stack.artifactId}.assets.json`), 'utf8')) as {
       files: Record<string, { source: { path: string; packaging: string } }>;

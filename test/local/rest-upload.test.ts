@@ -114,7 +114,7 @@ describe('POST /upload (legacy REST)', () => {
         errorType: 'PayloadTooLarge',
         message:
           'file_content is 6,000,004 characters; POST /upload accepts at most 6,000,000 characters of base64 (4,500,000 bytes of file). ' +
-          'Send a smaller file; larger files are meant to go through the large-file upload path (createUploadUrl) once that is available.',
+          'Send a smaller file; larger files go straight to storage through createUploadUrl.',
       },
     });
     expect(await objectsUnder('projects/p413/')).toEqual([]);

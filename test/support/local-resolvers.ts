@@ -2,7 +2,8 @@ import { beforeAll } from 'vitest';
 import { randomBytes } from 'node:crypto';
 import { bundlePaths } from '../../infra/bundle';
 import { executeResolver, type FieldOutcome, type PipelineResolver } from '../../local/appsync-js/execute-resolver';
-import { loadLambdaHandler } from '../../local/data-sources/lambda';
+import { loadLambdaHandler, type LambdaHandler } from '../../local/data-sources/lambda';
+import { dataSourceLambdas, type DataSourceLambdaName } from '../../infra/api-definition';
 import { loadResolvers } from '../../local/load-resolvers';
 import { authTypeOf } from './identities';
 import type { StorageFixture } from './storage';
@@ -31,7 +32,9 @@ export function useLocalResolvers(fixture: StorageFixture) {
       dynamodb: fixture.clients.dynamodb,
       tableName: fixture.storage.tableName,
       nextTokenKey: randomBytes(32),
-      lambdas: { upload: await loadLambdaHandler(bundlePaths.lambda('upload')) },
+      lambdas: Object.fromEntries(
+        await Promise.all(dataSourceLambdas.map(async (name) => [name, await loadLambdaHandler(bundlePaths.lambda(name))] as const)),
+      ) as Record<DataSourceLambdaName, LambdaHandler>,
     });
   });
   return {

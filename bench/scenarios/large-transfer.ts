@@ -1,0 +1,121 @@
+/**
+ * 6. A large file (1 GiB by default, BENCH_LARGE_MB) through the direct-upload
+ * flow — createUploadUrl, parallel presigned part PUTs, completeUpload — vs
+ * one PutObject of the same bytes with the SDK to the same embedded S3; then
+ * its download through File.downloadUrl vs a GetObject. Both sides stream the
+ * bytes from and to disk; the SHA-256s are computed before timing, as any
+ * client that sends a checksum must. RSS is sampled during the API side:
+ * the bytes never pass through the API's GraphQL path, only through the
+ * embedded S3 (which shares this process).
+ */
+import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
+import { createHash, randomBytes } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { request } from 'node:http';
+import os from 'node:os';
+import path from 'node:path';
+import { Writable, type Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { CompleteUploadDocument, CreateUploadUrlDocument, FileDocument } from '../../generated/operations';
+import { graphql, type Bench } from '../context';
+import { timed } from '../measure';
+
+const MiB = 1024 * 1024;
+const PART_BYTES = 16 * MiB;
+const PARALLEL_PARTS = 4;
+const RSS_EVERY_MS = 20;
+
+export interface LargeTransferResult {
+  bytes: number;
+  upload: { api: number; raw: number };
+  download: { api: number; raw: number };
+  /** Peak RSS during the API upload minus the RSS just before it. */
+  rssGrowth: number;
+}
+
+async function writeRandomFile(file: string, bytes: number): Promise<void> {
+  const out = createWriteStream(file);
+  for (let written = 0; written < bytes; written += MiB) {
+    if (!out.write(randomBytes(Math.min(MiB, bytes - written)))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+}
+
+async function sha256Of(stream: Readable): Promise<string> {
+  const hash = createHash('sha256');
+  for await (const chunk of stream) hash.update(chunk as Buffer);
+  return hash.digest('hex');
+}
+
+/** PUTs a byte range of `file` with the signed headers, streaming; answers the ETag. */
+function putRange(url: string, headersJson: string, file: string, start: number, end: number): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = request(url, { method: 'PUT', headers: JSON.parse(headersJson) }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve(String(res.headers.etag)) : reject(new Error(`PUT ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    createReadStream(file, { start, end: end - 1 }).pipe(req);
+  });
+}
+
+async function inPool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
+  const results: T[] = new Array(jobs.length);
+  let next = 0;
+  await Promise.all(Array.from({ length: width }, async () => {
+    while (next < jobs.length) {
+      const i = next++;
+      results[i] = await jobs[i]();
+    }
+  }));
+  return results;
+}
+
+const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
+
+export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeTransferResult> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-bench-'));
+  const file = path.join(dir, 'large.bin');
+  try {
+    await writeRandomFile(file, bytes);
+    const partSha256: string[] = [];
+    for (let start = 0; start < bytes; start += PART_BYTES) partSha256.push(await sha256Of(createReadStream(file, { start, end: Math.min(bytes, start + PART_BYTES) - 1 })));
+    const wholeSha = Buffer.from(await sha256Of(createReadStream(file)), 'hex').toString('base64');
+    const bucket = bench.server.storage.bucketName;
+
+    let fileID = '';
+    let peakRss = 0;
+    const baseRss = process.memoryUsage().rss;
+    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), RSS_EVERY_MS);
+    const apiUpload = await timed(async () => {
+      const input = { projectID: 'bench-large', fileName: 'large.bin', fileType: 'bin', size: bytes, partSize: PART_BYTES, partSha256 };
+      const ticket = (await graphql(bench, CreateUploadUrlDocument.toString(), { input })).createUploadUrl;
+      const parts = await inPool(
+        ticket.parts.map((part: { partNumber: number; url: string; headers: string }) => async () => {
+          const start = (part.partNumber - 1) * PART_BYTES;
+          return { partNumber: part.partNumber, etag: await putRange(part.url, part.headers, file, start, Math.min(bytes, start + PART_BYTES)) };
+        }),
+        PARALLEL_PARTS,
+      );
+      fileID = (await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: ticket.fileID, parts } })).completeUpload.fileID;
+    });
+    clearInterval(sampler);
+    const rawUpload = await timed(() =>
+      bench.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin', Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha })),
+    );
+
+    const { downloadUrl } = (await graphql(bench, FileDocument.toString(), { fileID })).file;
+    const apiDownload = await timed(async () => {
+      const response = await fetch(downloadUrl);
+      await pipeline(response.body as unknown as AsyncIterable<Uint8Array>, discard());
+    });
+    const rawDownload = await timed(async () => {
+      const object = await bench.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin' }));
+      await pipeline(object.Body as Readable, discard());
+    });
+    return { bytes, upload: { api: apiUpload, raw: rawUpload }, download: { api: apiDownload, raw: rawDownload }, rssGrowth: peakRss - baseRss };
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,16 @@
+import { extensions, util, type Context } from '@aws-appsync/utils';
+import type { SubscriptionOnFileDeletedArgs } from '../generated/graphql';
+import type { ProjectStash } from './lib/pipeline';
+
+/** Runs once, when a client subscribes: authorize (pipeline), then filter to the project. */
+export function request(ctx: Context<SubscriptionOnFileDeletedArgs>) {
+  (ctx.stash as ProjectStash).projectID = ctx.args.projectID;
+  return {};
+}
+
+export function response(ctx: Context<SubscriptionOnFileDeletedArgs>) {
+  extensions.setSubscriptionFilter(
+    util.transform.toSubscriptionFilter({ projectID: { eq: ctx.args.projectID } }),
+  );
+  return null;
+}

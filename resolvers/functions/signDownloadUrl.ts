@@ -1,0 +1,26 @@
+import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import type { File } from '../../generated/graphql';
+
+/** The parent File as its resolver returned it: a row (with status) or a Lambda's answer. */
+type Source = File & { status?: string };
+
+/** One payload of a BatchInvoke: the download Lambda signs a page of files in one invocation. */
+export function request(ctx: Context): LambdaRequest {
+  const source = ctx.source as Source;
+  return {
+    operation: 'BatchInvoke',
+    payload: { source: { s3Key: source.s3Key, fileName: source.fileName, contentType: source.contentType, status: source.status } },
+  };
+}
+
+/** ctx.result is this file's element of the batch's answer. */
+export function response(ctx: Context) {
+  if (ctx.error) {
+    util.error(ctx.error.message, ctx.error.type);
+  }
+  const answer = ctx.result as { url?: string | null; error?: { type: string; message: string } };
+  if (answer.error) {
+    util.error(answer.error.message, answer.error.type);
+  }
+  return answer.url;
+}
