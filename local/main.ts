@@ -18,6 +18,7 @@ export const endpointsOf = (server: LocalServer) => ({
   graphqlUrl: server.graphqlUrl,
   realtimeUrl: server.realtimeUrl,
   restUrl: server.restUrl,
+  localTokenUrl: server.localTokenUrl,
   apiKey: server.apiKey,
   caCertFile: server.caCertFile,
   userPool: server.userPool,

@@ -19,6 +19,7 @@ import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
 import { handleRestUpload } from './http/rest-upload-endpoint';
+import { handleLocalToken, LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
 import { corsHeaders, sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
 import type { ManageDeps } from '../functions/core/complete-upload';
@@ -51,6 +52,8 @@ export interface LocalServer {
   realtimeUrl: string;
   /** POST /upload, the legacy REST endpoint. */
   restUrl: string;
+  /** POST /local/token: a user-pool token for {username, groups}, for callers on this machine (sign-in pages, the CLI). */
+  localTokenUrl: string;
   apiKey: string;
   /** The local CA that signs the server's TLS certificate: trust it (NODE_EXTRA_CA_CERTS) to use https:// and wss://. */
   caCertFile: string;
@@ -166,8 +169,13 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     let asset: Awaited<ReturnType<typeof consoleAsset>>;
-    if (req.method === 'OPTIONS') {
+    if (req.method === 'OPTIONS' && pathname === LOCAL_TOKEN_PATH) {
+      // No CORS for the token endpoint: only pages of this origin may ask for a token.
+      res.writeHead(403).end();
+    } else if (req.method === 'OPTIONS') {
       res.writeHead(204, corsHeaders).end();
+    } else if (req.method === 'POST' && pathname === LOCAL_TOKEN_PATH) {
+      await handleLocalToken(req, res, (request) => signToken(state.userPool, state.signingKey, request));
     } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
       await handleGraphQL(req, res, api, auth);
     } else if (req.method === 'POST' && pathname === '/upload') {
@@ -219,6 +227,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     graphqlUrl,
     realtimeUrl: `ws://${origin}${realtime.path}`,
     restUrl: `http://${origin}/upload`,
+    localTokenUrl: `http://${origin}${LOCAL_TOKEN_PATH}`,
     apiKey: state.apiKey,
     caCertFile: certificates.caCertFile,
     caCert: certificates.caCert,

@@ -12,7 +12,10 @@ import {
   PROJECT_ID_PATTERN,
   defaultPartSize,
 } from './limits';
+import { partCount, partLength } from './parts';
 import { checkContentType, checkFileName } from './validation';
+
+export { partCount, partLength };
 
 /**
  * What createUploadUrl is asked for, checked, and how the bytes will travel:
@@ -50,13 +53,6 @@ const SHA256_HEX = /^[0-9a-f]{64}$/;
 const MiB = 1024 * 1024;
 const fmt = (n: number) => n.toLocaleString('en-US');
 const invalid = (message: string) => new FileServiceError('ValidationError', message);
-
-/** The number of parts of `partSize` bytes a file of `size` bytes needs. */
-export const partCount = (size: number, partSize: number): number => Math.ceil(size / partSize);
-
-/** The size of part `partNumber` (1-based). */
-export const partLength = (size: number, partSize: number, partNumber: number): number =>
-  Math.min(partSize, size - (partNumber - 1) * partSize);
 
 /** S3's composite checksum of a multipart object: SHA-256 over the parts' raw digests, then `-N`. Hex here; S3 shows it base64. */
 export function compositeSha256(partSha256: string[]): string {

@@ -11,7 +11,7 @@ import {
   FilesByProjectDocument,
 } from '../../generated/operations';
 import { storageClients } from '../../local/storage/index';
-import { bytesOf, graphqlAs, putBytes, putParts, sendFile, sha256Hex, ticketInput } from '../support/direct-upload';
+import { bytesOf, graphqlAs, putBytes, putHeaders, putParts, sendFile, sha256Hex, ticketInput } from '../support/direct-upload';
 import { useLocalServer } from '../support/local-server';
 import { OnFileDeletedDocument, OnFileUploadedDocument } from '../../generated/operations';
 import { openRealtime, startMessage, tokenHeader } from '../support/realtime-client';
@@ -89,6 +89,27 @@ describe('large uploads straight to storage', () => {
       expect.objectContaining({ errorType: 'ValidationError', message: `No bytes have arrived for file ${ticket.fileID} yet: PUT the file to the ticket's uploadUrl with its uploadHeaders, then call completeUpload again.` }),
     ]);
     expect((await alice(FilesByProjectDocument, { projectID })).body.data.filesByProject.items).toEqual([]);
+  });
+
+  it('lets a page on the API origin PUT and read back a presigned URL (CORS, with the ETag exposed)', async () => {
+    const projectID = project();
+    const alice = await userCall('alice', [`project-${projectID}`]);
+    const bytes = bytesOf(40 * MiB, 9);
+    const ticket = (await alice(CreateUploadUrlDocument, { input: ticketInput(bytes, { projectID, fileName: 'cors.bin' }) })).body.data.createUploadUrl;
+    const origin = new URL(local.server.graphqlUrl).origin;
+
+    const preflight = await fetch(ticket.parts[0].url, {
+      method: 'OPTIONS',
+      headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-amz-checksum-sha256' },
+    });
+    const put = await fetch(ticket.parts[0].url, { method: 'PUT', headers: { origin, ...putHeaders(ticket.parts[0].headers) }, body: bytes.subarray(0, 16 * MiB) });
+
+    expect(preflight.status).toBe(200);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
+    expect(preflight.headers.get('access-control-allow-methods')).toBe('PUT, GET, HEAD');
+    expect(put.status).toBe(200);
+    expect(put.headers.get('access-control-expose-headers')).toBe('ETag');
+    expect(put.headers.get('etag')).toMatch(/^"[0-9a-f]{32}"$/);
   });
 
   it('resumes with the same clientToken: parts already stored come back with their ETag, the rest with fresh URLs', async () => {

@@ -25,6 +25,7 @@ describe('npm start', () => {
       graphqlUrl: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+\/graphql$/),
       realtimeUrl: endpoints.graphqlUrl.replace('http://', 'ws://') + '/realtime',
       restUrl: endpoints.graphqlUrl.replace(/graphql$/, 'upload'),
+      localTokenUrl: endpoints.graphqlUrl.replace(/graphql$/, 'local/token'),
       apiKey: expect.stringMatching(/^da2-[a-z0-9]{26}$/),
       caCertFile: path.join(dataDir, 'tls', 'ca.pem'),
       userPool: expect.objectContaining({ userPoolId: expect.any(String), clientId: expect.any(String) }),
