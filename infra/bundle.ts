@@ -3,6 +3,7 @@
  * and what the local runtime executes:
  *   dist/resolvers/<Type>.<field>.js, dist/resolvers/functions/<name>.js  (APPSYNC_JS, ESM)
  *   dist/functions/<lambda>/index.mjs                                     (Lambda, node22)
+ *   dist/web/files.js                                                     (the /files page, for browsers)
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
@@ -27,6 +28,7 @@ export const bundlePaths = {
   resolver: (codeName: string) => path.join(distDir, 'resolvers', `${codeName}.js`),
   pipelineFunction: (name: string) => path.join(distDir, 'resolvers', 'functions', `${name}.js`),
   lambda: (name: string) => path.join(distDir, 'functions', name, 'index.mjs'),
+  filesPage: path.join(distDir, 'web', 'files.js'),
 };
 
 // What AWS documents for APPSYNC_JS bundles: ESM, utils left to the runtime.
@@ -54,6 +56,19 @@ const lambdaOptions: BuildOptions = {
   logLevel: 'warning',
 };
 
+// The /files page: React and aws-amplify for browsers, one minified file.
+const browserOptions: BuildOptions = {
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120', 'firefox120', 'safari17'],
+  jsx: 'automatic',
+  minify: true,
+  sourcemap: true,
+  define: { 'process.env.NODE_ENV': '"production"' },
+  logLevel: 'warning',
+};
+
 /** Bundles one APPSYNC_JS source file (a resolver or a pipeline function). */
 export async function bundleAppsyncCode(entry: string, outfile: string): Promise<Metafile> {
   return (await build({ ...appsyncOptions, entryPoints: [entry], outfile, metafile: true })).metafile;
@@ -78,7 +93,8 @@ export async function bundleAll(): Promise<void> {
   const lambdaBuilds = Object.entries(lambdas).map(async ([name, { entry }]) =>
     (await build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name), metafile: true })).metafile,
   );
-  const metafiles = await Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds]);
+  const pageBuild = build({ ...browserOptions, entryPoints: [path.join(projectRoot, 'web', 'files', 'main.tsx')], outfile: bundlePaths.filesPage, metafile: true }).then((r) => r.metafile);
+  const metafiles = await Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds, pageBuild]);
   // esbuild names files relative to the working directory; the record keeps them absolute.
   const absolute = (names: string[]) => names.map((name) => path.resolve(name));
   const record: BuildRecord = {

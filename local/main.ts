@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 
   console.log(`CodeCraft Files, local API — ready in ${Math.round(process.uptime() * 1000)} ms
+  Files     ${endpoints.graphqlUrl.replace(/\/graphql$/, '/files')}   (the file browser page)
   GraphQL   ${endpoints.graphqlUrl}   (console: ${endpoints.graphqlUrl.replace(/\/graphql$/, '/')})
   Realtime  ${endpoints.realtimeUrl}   (wss:// too, same port)
   REST      POST ${endpoints.restUrl}

@@ -13,6 +13,7 @@ import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
 import { consoleAsset, consolePage } from './console/console-page';
+import { FILES_PAGE_PATH, FILES_SCRIPT_PATH, filesPage, filesScript } from './files-page/files-page';
 import { lazyLambdaHandler, type InvocationCounts } from './data-sources/lambda';
 import { dataSourceLambdas, type DataSourceLambdaName } from '../infra/api-definition';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
@@ -166,6 +167,10 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const certificates = await loadOrCreateCertificates(tlsDir);
   const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
 
+  // The page talks to the origin it was loaded from (localhost or 127.0.0.1, http or https).
+  const originOf = (req: IncomingMessage) => `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
+  const graphqlUrlFor = (req: IncomingMessage) => `${originOf(req)}${GRAPHQL_PATH}`;
+
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     let asset: Awaited<ReturnType<typeof consoleAsset>>;
@@ -185,6 +190,11 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
     } else if (req.method === 'GET' && pathname.startsWith('/console/') && (asset = await consoleAsset(pathname.slice('/console/'.length)))) {
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
+    } else if (req.method === 'GET' && pathname === FILES_PAGE_PATH) {
+      const page = filesPage({ graphqlUrl: graphqlUrlFor(req), region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool });
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+    } else if (req.method === 'GET' && pathname === FILES_SCRIPT_PATH) {
+      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(await filesScript());
     } else if (req.method === 'GET' && pathname === jwksPath) {
       sendJson(res, 200, publicJwks(state.signingKey));
     } else {
