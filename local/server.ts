@@ -152,7 +152,8 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     invocations,
   });
   const expireUploads = uploadExpiry(createStores({ filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true }, clients));
-  await expireUploads.run();
+  // Reported, not fatal: one upload that cannot be discarded must not keep the API from starting.
+  await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
   const hub = new SubscriptionHub();
   const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
   const auth: AuthConfig = {

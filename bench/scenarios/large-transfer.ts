@@ -9,7 +9,7 @@
  * embedded S3 (which shares this process).
  */
 import { GetObjectCommand, PutObjectCommand } from '@aws-sdk/client-s3';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { request } from 'node:http';
@@ -89,7 +89,7 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
     const baseRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), RSS_EVERY_MS);
     const apiUpload = await timed(async () => {
-      const input = { projectID: 'bench-large', fileName: 'large.bin', fileType: 'bin', size: bytes, partSize: PART_BYTES, partSha256 };
+      const input = { projectID: 'bench-large', fileName: 'large.bin', fileType: 'bin', size: bytes, partSize: PART_BYTES, partSha256, clientToken: randomUUID() };
       const ticket = (await graphql(bench, CreateUploadUrlDocument.toString(), { input })).createUploadUrl;
       const parts = await inPool(
         ticket.parts.map((part: { partNumber: number; url: string; headers: string }) => async () => {

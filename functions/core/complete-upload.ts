@@ -46,11 +46,19 @@ async function uploadOf(fileID: unknown, actor: Actor, deps: ManageDeps) {
   return row;
 }
 
-/** Removes everything a failed or abandoned upload stored: object or parts first, then the row. */
-export async function discard(row: PendingItem, deps: ManageDeps): Promise<void> {
+/**
+ * Removes a failed or abandoned upload: the row first, then its parts or
+ * object. Once the PENDING row is gone no completeUpload can make it
+ * AVAILABLE (it requires PENDING), so the bytes removed next are never a
+ * listed file's. A crash in between leaves bytes without a row: aborted by
+ * the bucket's lifecycle rule (parts) or removed by reconciliation (object).
+ * False when the row was no longer this PENDING upload: nothing was removed.
+ */
+export async function discard(row: PendingItem, deps: ManageDeps): Promise<boolean> {
+  if (!(await deps.metadata.deleteIfStatus(row.fileID, 'PENDING', row.createdAt))) return false;
   if (row.uploadId) await deps.transfers.abortMultipart(row.s3Key, row.uploadId);
   await deps.objects.delete(row.s3Key);
-  await deps.metadata.deleteIfStatus(row.fileID, 'PENDING');
+  return true;
 }
 
 async function discardAndRefuse(row: PendingItem, deps: ManageDeps, problem: string): Promise<never> {
@@ -72,13 +80,22 @@ function checkClaimedParts(claimed: unknown, stored: StoredPart[]): void {
   }
 }
 
+/**
+ * Storage no longer knows the multipart upload. Either an earlier
+ * completeUpload assembled it and failed before recording it (a timeout, a
+ * concurrent call): the object is there, and completion goes on; or it was
+ * aborted: the upload is gone.
+ */
+async function afterVanishedUpload(row: PendingItem, deps: ManageDeps): Promise<void> {
+  if (await deps.transfers.head(row.s3Key)) return;
+  await deps.metadata.deleteIfStatus(row.fileID, 'PENDING', row.createdAt);
+  throw notFound(row.fileID);
+}
+
 /** Assembles a multipart upload whose parts are all stored and match the ticket. */
 async function assemble(row: PendingItem, claimed: unknown, deps: ManageDeps): Promise<void> {
   const stored = await deps.transfers.listParts(row.s3Key, row.uploadId!);
-  if (!stored) {
-    await deps.metadata.deleteIfStatus(row.fileID, 'PENDING');
-    throw notFound(row.fileID);
-  }
+  if (!stored) return afterVanishedUpload(row, deps);
   const count = partCount(row.size, row.partSize!);
   const byNumber = new Map(stored.map((p) => [p.partNumber, p]));
   const parts = Array.from({ length: count }, (_, i) => byNumber.get(i + 1));
@@ -92,7 +109,7 @@ async function assemble(row: PendingItem, claimed: unknown, deps: ManageDeps): P
   if (complete.some((p) => !p.sha256Base64) || compositeSha256(complete.map((p) => base64ToHex(p.sha256Base64!))) !== row.sha256) {
     await discardAndRefuse(row, deps, 'The stored parts do not have the SHA-256 values the ticket was made for.');
   }
-  await deps.transfers.completeMultipart(row.s3Key, row.uploadId!, complete);
+  if ((await deps.transfers.completeMultipart(row.s3Key, row.uploadId!, complete)) === 'no-such-upload') await afterVanishedUpload(row, deps);
 }
 
 async function verifiedContentType(row: PendingItem, deps: ManageDeps): Promise<string> {
@@ -136,6 +153,11 @@ export async function abortUpload(fileID: unknown, actor: Actor, deps: ManageDep
   if (row.status === 'AVAILABLE') {
     throw new FileServiceError('Conflict', `The upload of file ${row.fileID} is already complete: remove the file with deleteFile.`);
   }
-  await discard(row, deps);
+  if (!(await discard(row, deps))) {
+    // A concurrent completeUpload made it a file first (or another call discarded it).
+    const now = await deps.metadata.get(row.fileID);
+    if (now?.status === 'AVAILABLE') throw new FileServiceError('Conflict', `The upload of file ${row.fileID} completed while it was being aborted: remove the file with deleteFile.`);
+    throw notFound(row.fileID);
+  }
   return row.fileID;
 }

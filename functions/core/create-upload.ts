@@ -95,8 +95,11 @@ async function resume(existing: FileRow, plan: UploadPlan, caller: Caller, deps:
   const expired = isExpired(existing, now);
   if (expired || (existing.uploadId && !(await deps.transfers.listParts(existing.s3Key, existing.uploadId)))) {
     // Its time is up, or storage no longer knows its multipart upload: start it again under the same fileID.
+    // Only this very upload's row is removed: a concurrent call may have started a newer one already.
+    if (!(await deps.metadata.deleteIfStatus(existing.fileID, 'PENDING', existing.createdAt))) {
+      throw new FileServiceError('Conflict', `The upload with clientToken "${token}" changed while this call ran; retry.`);
+    }
     if (expired && existing.uploadId) await deps.transfers.abortMultipart(existing.s3Key, existing.uploadId);
-    await deps.metadata.deleteIfStatus(existing.fileID, 'PENDING');
     return start(plan, existing.fileID, caller, deps, now);
   }
   return ticket(existing, plan, deps, now);

@@ -8,6 +8,7 @@ import { discard, type ManageDeps } from './complete-upload';
  */
 export async function expirePendingUploads(deps: ManageDeps, now: Date = new Date()): Promise<number> {
   const expired = await deps.metadata.expiredPending(Math.floor(now.getTime() / 1000));
-  for (const row of expired) await discard(row, deps);
-  return expired.length;
+  let discarded = 0;
+  for (const row of expired) if (await discard(row, deps)) discarded += 1;
+  return discarded;
 }

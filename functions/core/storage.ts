@@ -75,8 +75,12 @@ export interface MetadataStore {
   get(fileID: string): Promise<FileRow | undefined>;
   /** Turns a PENDING row AVAILABLE, unless it no longer is PENDING ('not-pending': nothing was written). */
   markAvailable(fileID: string, fields: { uploadedAt: string; contentType: string }): Promise<'updated' | 'not-pending'>;
-  /** Deletes the row if its status is `status`; the row deleted, or undefined when there was none with that status. */
-  deleteIfStatus(fileID: string, status: FileRow['status']): Promise<FileRow | undefined>;
+  /**
+   * Deletes the row if its status is `status` (and, when given, it is the
+   * upload created at `createdAt`, not a newer one under the same fileID);
+   * the row deleted, or undefined when there was no such row.
+   */
+  deleteIfStatus(fileID: string, status: FileRow['status'], createdAt?: string): Promise<FileRow | undefined>;
   /** PENDING rows whose expiresAt (epoch seconds) has passed: a full scan, for local clean-up where no TTL runs. */
   expiredPending(nowSeconds: number): Promise<PendingItem[]>;
 }
@@ -152,15 +156,15 @@ export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): Me
         throw error;
       }
     },
-    async deleteIfStatus(fileID, status) {
+    async deleteIfStatus(fileID, status, createdAt) {
       try {
         const { Attributes } = await dynamodb.send(
           new DeleteItemCommand({
             TableName: table,
             Key: marshall({ fileID }),
-            ConditionExpression: '#status = :status',
+            ConditionExpression: createdAt === undefined ? '#status = :status' : '#status = :status AND createdAt = :createdAt',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: marshall({ ':status': status }),
+            ExpressionAttributeValues: marshall({ ':status': status, ...(createdAt === undefined ? {} : { ':createdAt': createdAt }) }),
             ReturnValues: 'ALL_OLD',
           }),
         );

@@ -49,7 +49,8 @@ export interface TransferStore {
   createMultipart(key: string, contentType: string): Promise<string>;
   /** Every stored part, in order; undefined when storage knows no such upload. */
   listParts(key: string, uploadId: string): Promise<StoredPart[] | undefined>;
-  completeMultipart(key: string, uploadId: string, parts: StoredPart[]): Promise<void>;
+  /** 'no-such-upload' when storage knows no such upload (e.g. an earlier call completed it). */
+  completeMultipart(key: string, uploadId: string, parts: StoredPart[]): Promise<'completed' | 'no-such-upload'>;
   /** Frees the upload and its parts; an unknown upload is already free. */
   abortMultipart(key: string, uploadId: string): Promise<void>;
   head(key: string): Promise<ObjectFacts | undefined>;
@@ -113,14 +114,20 @@ export function s3TransferStore(s3: S3Client, bucket: string): TransferStore {
       return parts;
     },
     async completeMultipart(key, uploadId, parts) {
-      await s3.send(
-        new CompleteMultipartUploadCommand({
-          Bucket: bucket,
-          Key: key,
-          UploadId: uploadId,
-          MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumSHA256: p.sha256Base64 })) },
-        }),
-      );
+      try {
+        await s3.send(
+          new CompleteMultipartUploadCommand({
+            Bucket: bucket,
+            Key: key,
+            UploadId: uploadId,
+            MultipartUpload: { Parts: parts.map((p) => ({ PartNumber: p.partNumber, ETag: p.etag, ChecksumSHA256: p.sha256Base64 })) },
+          }),
+        );
+        return 'completed';
+      } catch (error) {
+        if (isMissing(error)) return 'no-such-upload';
+        throw error;
+      }
     },
     async abortMultipart(key, uploadId) {
       try {

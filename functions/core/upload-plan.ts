@@ -120,6 +120,9 @@ export function planUpload(raw: unknown): UploadPlan {
   if (input.sha256 != null) {
     throw invalid(`sha256 is for files up to ${threshold}; this one goes in parts, each checked by storage: send partSha256 (one SHA-256 per part) instead.`);
   }
+  if (!base.clientToken) {
+    throw invalid(`clientToken is required for files over ${threshold}: asking again with it is how an upload in parts gets fresh URLs and resumes.`);
+  }
   const partSize = choosePartSize(base.size, input.partSize);
   const parts = partCount(base.size, partSize);
   if (!Array.isArray(input.partSha256) || input.partSha256.length !== parts) {

@@ -3,8 +3,8 @@
  * injected as middleware on real AWS SDK clients (no SDK mocks).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { PutObjectCommand, S3ServiceException, type S3Client } from '@aws-sdk/client-s3';
+import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { callerFrom } from '../../functions/core/caller';
@@ -15,6 +15,7 @@ import { idempotentFileID } from '../../functions/core/keys';
 import { storageClients } from '../../local/storage/index';
 import { userPoolCaller } from '../support/identities';
 import { useEmbeddedStorage } from '../support/storage';
+import { beforeCommand, failAfterCommand } from '../support/inject';
 import { base64, objectKeys, readObject, sha256Hex, tableRows, uploadInput } from './factories';
 
 const storage = useEmbeddedStorage();
@@ -35,34 +36,6 @@ function realStores() {
   return { clients, deps: createStores(config, clients) };
 }
 
-type Input = Record<string, any>;
-/** Runs `before` ahead of every `commandName` the client sends; `before` may throw to fail the command. */
-function beforeCommand(client: S3Client | DynamoDBClient, commandName: string, before: (input: Input) => Promise<void> | void): Input[] {
-  const seen: Input[] = [];
-  (client.middlewareStack as any).add(
-    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: { input: Input }) => {
-      if (context.commandName === commandName) {
-        seen.push(args.input);
-        await before(args.input);
-      }
-      return next(args);
-    },
-    { step: 'initialize', name: `test-before-${commandName}-${randomUUID()}` },
-  );
-  return seen;
-}
-
-/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
-function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
-  (client.middlewareStack as any).add(
-    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
-      const result = await next(args);
-      if (context.commandName === commandName) throw new Error(message);
-      return result;
-    },
-    { step: 'initialize', name: `test-fail-after-${commandName}-${randomUUID()}` },
-  );
-}
 
 /** What S3 does with `If-None-Match: *` and s3rver does not: refuse to overwrite an existing key. */
 function enforceIfNoneMatch(clients: StorageClients) {

@@ -134,6 +134,21 @@ describe('large uploads straight to storage', () => {
     ]);
   });
 
+  it('requires a clientToken above 32 MiB: without one an upload in parts could never get fresh URLs', async () => {
+    const projectID = project();
+    const alice = await userCall('alice', [`project-${projectID}`]);
+    const { clientToken: _token, ...input } = ticketInput(bytesOf(33 * MiB), { projectID, fileName: 'big.bin' });
+
+    const refused = await alice(CreateUploadUrlDocument, { input });
+
+    expect(refused.body.errors).toEqual([
+      expect.objectContaining({
+        errorType: 'ValidationError',
+        message: 'clientToken is required for files over 33,554,432 bytes (32 MiB): asking again with it is how an upload in parts gets fresh URLs and resumes.',
+      }),
+    ]);
+  });
+
   it('aborts an upload: its parts and row are gone, and it can no longer be completed', async () => {
     const projectID = project();
     const alice = await userCall('alice', [`project-${projectID}`]);

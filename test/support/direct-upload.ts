@@ -3,7 +3,7 @@
  * createUploadUrl, PUT the bytes to the presigned URLs (parts in parallel),
  * completeUpload.
  */
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { CompleteUploadDocument, CreateUploadUrlDocument } from '../../generated/operations';
 import { postGraphQL } from './local-server';
 
@@ -67,7 +67,8 @@ export function ticketInput(bytes: Buffer, options: SendOptions) {
     fileType: options.fileType ?? 'data',
     size: bytes.length,
     ...(multipart ? { partSha256: partHashes(bytes, partSize), ...(options.partSize ? { partSize } : {}) } : { sha256: sha256Hex(bytes) }),
-    ...(options.clientToken ? { clientToken: options.clientToken } : {}),
+    // Multipart uploads need one: it is how they resume.
+    ...(options.clientToken || multipart ? { clientToken: options.clientToken ?? randomUUID() } : {}),
     ...(options.contentType ? { contentType: options.contentType } : {}),
   };
 }

@@ -34,6 +34,8 @@ export function signatureV4(store: FilesystemStore): S3rverMiddleware {
       // V2 (`AWS …` headers, `Signature` query parameters) is s3rver's to verify.
       if (presigned) verify(ctx, presignedSignature(ctx));
       else if (authorization?.startsWith('AWS4-HMAC-SHA256')) verify(ctx, headerSignature(ctx, authorization));
+      // s3rver reads the algorithm name in any case and never checks V4: anything but these two names is refused here.
+      else if (authorization !== undefined && !authorization.startsWith('AWS ')) throw s3Error('InvalidArgument', 'Unsupported Authorization Type');
     }
     // More than one mechanism: s3rver refuses the request ("Only one auth mechanism allowed").
     return next();

@@ -1,0 +1,37 @@
+/**
+ * Failures and races injected as middleware on real AWS SDK v3 clients:
+ * the command still reaches dynalite or s3rver, nothing is mocked.
+ */
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { randomUUID } from 'node:crypto';
+
+// Command inputs are read field by field, as the SDK's own middleware does.
+type Input = Record<string, any>;
+/** Runs `before` ahead of every `commandName` the client sends; `before` may throw to fail the command. */
+export function beforeCommand(client: S3Client | DynamoDBClient, commandName: string, before: (input: Input) => Promise<void> | void): Input[] {
+  const seen: Input[] = [];
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: { input: Input }) => {
+      if (context.commandName === commandName) {
+        seen.push(args.input);
+        await before(args.input);
+      }
+      return next(args);
+    },
+    { step: 'initialize', name: `test-before-${commandName}-${randomUUID()}` },
+  );
+  return seen;
+}
+
+/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
+export function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+      const result = await next(args);
+      if (context.commandName === commandName) throw new Error(message);
+      return result;
+    },
+    { step: 'initialize', name: `test-fail-after-${commandName}-${randomUUID()}` },
+  );
+}
