@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type { Caller } from './caller';
 import { resolveContentType } from './content-type';
 import { FileServiceError } from './errors';
@@ -81,7 +82,7 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
   });
   if (stored === 'exists') {
     // The key holds a fileID: only a concurrent retry of the same clientToken can have written it.
-    if (clientToken) return resolveRace(await deps.metadata.get(item.fileID), item.sha256, clientToken);
+    if (clientToken) return resolveRace(await winnersRow(deps.metadata, item.fileID), item.sha256, clientToken);
     throw new Error(`object key ${item.s3Key} already exists for a fresh random fileID`);
   }
 
@@ -107,6 +108,19 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
     throw new Error(`metadata row ${item.fileID} already exists for a fresh random fileID`);
   }
   return toFile(item);
+}
+
+/** Waits that long at most for a concurrent attempt's row: it follows its object within milliseconds. */
+const RACE_WAIT_MS = [25, 50, 100, 200, 400];
+
+/** The row of the attempt whose object won the key, once it has written it (undefined if it does not in time). */
+async function winnersRow(metadata: MetadataStore, fileID: string): Promise<FileRow | undefined> {
+  for (const pause of [0, ...RACE_WAIT_MS]) {
+    if (pause) await sleep(pause);
+    const row = await metadata.get(fileID);
+    if (row) return row;
+  }
+  return undefined;
 }
 
 /** Undoes the object write so that a failed upload leaves nothing behind. */

@@ -1,0 +1,75 @@
+/**
+ * Who `files` calls as: an API key (the local server's own by default), or —
+ * against the local server only — a user-pool user, whose token the server's
+ * POST /local/token hands out. Each mode yields the HTTP headers of a GraphQL
+ * request and the auth object AppSync's real-time protocol repeats in the
+ * WebSocket handshake and in every start message.
+ */
+import { CliError, UsageError } from './errors';
+import { networkError, readJson, send } from './http';
+import type { Target } from './target';
+
+export interface AuthOptions {
+  apiKey?: string;
+  user?: string;
+  groups?: string[];
+}
+
+export interface Auth {
+  /** For messages: "API key", "user alice". */
+  describe: string;
+  httpHeaders: Record<string, string>;
+  /** The auth object of AppSync's real-time protocol; `host` is the GraphQL endpoint's, as AppSync checks. */
+  realtimeHeader(graphqlUrl: string): Record<string, string>;
+}
+
+/** AppSync's x-amz-date form: 20261125T120000Z. */
+const amzDate = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+
+function apiKeyAuth(key: string): Auth {
+  return {
+    describe: 'API key',
+    httpHeaders: { 'x-api-key': key },
+    realtimeHeader: (graphqlUrl) => ({ host: new URL(graphqlUrl).host, 'x-amz-date': amzDate(new Date()), 'x-api-key': key }),
+  };
+}
+
+function tokenAuth(username: string, token: string): Auth {
+  return {
+    describe: `user ${username}`,
+    httpHeaders: { authorization: token },
+    realtimeHeader: (graphqlUrl) => ({ Authorization: token, host: new URL(graphqlUrl).host }),
+  };
+}
+
+async function localToken(url: string, username: string, groups: string[], ca: string | undefined, signal: AbortSignal): Promise<string> {
+  const response = await send(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ username, groups }),
+    signal,
+    ca,
+  }).catch((error) => {
+    throw signal.aborted ? error : networkError(url, error);
+  });
+  const body = (await readJson(response)) as { token?: unknown; errorType?: unknown; message?: unknown } | undefined;
+  if (response.statusCode === 200 && typeof body?.token === 'string') return body.token;
+  const errorType = typeof body?.errorType === 'string' ? body.errorType : `HTTP${response.statusCode}`;
+  const message = typeof body?.message === 'string' ? body.message : `${url} gave no token.`;
+  throw new CliError(errorType, message);
+}
+
+export async function resolveAuth(target: Target, options: AuthOptions, signal: AbortSignal): Promise<Auth> {
+  if (options.apiKey !== undefined && options.user !== undefined) throw new UsageError('Choose one: --api-key or --user.');
+  if (options.groups !== undefined && options.user === undefined) throw new UsageError('--groups goes with --user.');
+  if (options.user !== undefined) {
+    if (!target.localTokenUrl) {
+      // Cognito sign-in (SRP, MFA, token refresh) is another piece of work; until then say so plainly.
+      throw new UsageError(`Signing in as a Cognito user against a deployed stack is not supported yet: use --api-key. (Target: ${target.source}.)`);
+    }
+    return tokenAuth(options.user, await localToken(target.localTokenUrl, options.user, options.groups ?? [], target.ca, signal));
+  }
+  const key = options.apiKey ?? target.apiKey;
+  if (!key) throw new UsageError(`No API key for ${target.source}: pass --api-key (Cognito sign-in is not supported yet).`);
+  return apiKeyAuth(key);
+}
