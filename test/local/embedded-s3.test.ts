@@ -10,6 +10,7 @@ import {
   CopyObjectCommand,
   CreateBucketCommand,
   CreateMultipartUploadCommand,
+  DeleteObjectCommand,
   GetObjectCommand,
   HeadObjectCommand,
   ListObjectsV2Command,
@@ -22,8 +23,8 @@ import {
   type S3ClientConfig,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { createHash, randomUUID } from 'node:crypto';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises';
 import http from 'node:http';
 import path from 'node:path';
 import { Readable } from 'node:stream';
@@ -79,6 +80,17 @@ async function errorOf(response: Response): Promise<{ status: number; code?: str
   return { status: response.status, code: /<Code>(.*?)<\/Code>/.exec(xml)?.[1], message: /<Message>(.*?)<\/Message>/.exec(xml)?.[1] };
 }
 
+/** The files under `folder` (links included), their unique parts named: `<upload>` for an upload's id, `<id>` for a name's random suffix. */
+async function filesUnder(folder: string): Promise<string[]> {
+  const entries = await readdir(folder, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => !entry.isDirectory())
+    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).replace(/\b[0-9a-f]{32}\b/g, '<upload>').replace(/\.[0-9a-f]{16}\b/g, '.<id>'))
+    .sort();
+}
+
+const plainObjectFiles = (key: string) => [`${key}._S3rver_metadata.json`, `${key}._S3rver_object`, `${key}._S3rver_object.md5`];
+
 /** The object's size and checksum as HeadObject answers them; undefined when there is none. */
 async function head(Key: string) {
   try {
@@ -120,6 +132,9 @@ describe('PutObject with a SHA-256 checksum', () => {
     expect(await read(Key)).toEqual({ bytes: body, sha256: sha256(body), contentType: 'text/plain' });
     // A range is not the object: S3 answers no checksum for it.
     expect(await read(Key, 'bytes=0-6')).toEqual({ bytes: Buffer.from('checked'), sha256: undefined, contentType: 'text/plain' });
+    // As S3 reads them (s3rver read `bytes=-5` as `bytes=0-5`, and `bytes=0-0` as the whole object).
+    expect((await read(Key, 'bytes=-5')).bytes.toString()).toBe('bytes');
+    expect((await read(Key, 'bytes=0-0')).bytes.toString()).toBe('c');
   });
 
   it('refuses a body that does not match with BadDigest, and stores nothing', async () => {
@@ -550,6 +565,221 @@ describe('multipart uploads with SHA-256 checksums', () => {
   });
 });
 
+describe('a multipart upload completed without copying its parts', () => {
+  const PART = 5 * MiB;
+  // Distinct bytes in every part, and a short last part: a segment out of place or off by one shows.
+  const bodies = [randomBytes(PART), randomBytes(PART), randomBytes(MiB + 123)];
+  const whole = Buffer.concat(bodies);
+  const size = whole.length;
+  const compositeSha256 = `${createHash('sha256')
+    .update(Buffer.concat(bodies.map((body) => createHash('sha256').update(body).digest())))
+    .digest('base64')}-3`;
+  const multipartEtag = (parts: Buffer[]) =>
+    `"${createHash('md5')
+      .update(Buffer.concat(parts.map((body) => createHash('md5').update(body).digest())))
+      .digest('hex')}-${parts.length}"`;
+
+  let directory: string;
+  let own: EmbeddedService;
+  let ownClient: S3Client;
+  let buckets = 0;
+
+  beforeAll(async () => {
+    directory = await tempDir('segments');
+    own = await startEmbeddedS3({ directory });
+    ownClient = s3Client({ endpoint: own.endpoint });
+  });
+
+  afterAll(async () => {
+    ownClient?.destroy();
+    await own?.close();
+  });
+
+  /** A bucket of its own, so that its folder holds only what the test stored. */
+  async function freshBucket(): Promise<{ bucket: string; folder: string }> {
+    const bucket = `segments-${++buckets}`;
+    await ownClient.send(new CreateBucketCommand({ Bucket: bucket }));
+    return { bucket, folder: path.join(directory, bucket) };
+  }
+
+  async function uploadInParts(bucket: string, Key: string, parts: Buffer[]) {
+    const { UploadId } = await ownClient.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ChecksumAlgorithm: 'SHA256', ContentType: 'application/x-parts' }));
+    const uploaded = await Promise.all(
+      parts.map((Body, i) => ownClient.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body, ChecksumSHA256: sha256(Body) }))),
+    );
+    return ownClient.send(
+      new CompleteMultipartUploadCommand({
+        Bucket: bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: uploaded.map(({ ETag }, i) => ({ PartNumber: i + 1, ETag, ChecksumSHA256: sha256(parts[i]) })) },
+      }),
+    );
+  }
+
+  async function readFrom(bucket: string, Key: string, Range?: string) {
+    const object = await ownClient.send(new GetObjectCommand({ Bucket: bucket, Key, Range }));
+    return { bytes: Buffer.from(await object.Body!.transformToByteArray()), contentRange: object.ContentRange, length: object.ContentLength };
+  }
+
+  it('reads back byte for byte, whole and through ranges across the parts’ boundaries', async () => {
+    const { bucket } = await freshBucket();
+    await uploadInParts(bucket, 'whole.bin', bodies);
+    const last = bodies[2].length;
+    const ranges: [string, number, number][] = [
+      [`bytes=${PART - 10}-${PART + 9}`, PART - 10, PART + 9],
+      [`bytes=${PART - 1}-${2 * PART}`, PART - 1, 2 * PART],
+      [`bytes=${PART}-${2 * PART - 1}`, PART, 2 * PART - 1],
+      ['bytes=0-0', 0, 0],
+      [`bytes=-${last + 100}`, size - last - 100, size - 1],
+      [`bytes=-${size + 5}`, 0, size - 1],
+      [`bytes=${2 * PART - 3}-`, 2 * PART - 3, size - 1],
+      [`bytes=${PART}-`, PART, size - 1],
+      [`bytes=${size - 1}-${size + 100}`, size - 1, size - 1],
+    ];
+
+    const read = await readFrom(bucket, 'whole.bin');
+    expect(read.length).toBe(size);
+    expect(read.bytes.equals(whole)).toBe(true);
+    for (const [Range, start, end] of ranges) {
+      const { bytes, contentRange, length } = await readFrom(bucket, 'whole.bin', Range);
+      expect({ Range, contentRange, length }).toEqual({ Range, contentRange: `bytes ${start}-${end}/${size}`, length: end - start + 1 });
+      expect(bytes.equals(whole.subarray(start, end + 1))).toBe(true);
+    }
+    const unsatisfiable = { status: 416, code: 'InvalidRange', message: 'The requested range is not satisfiable' };
+    expect(await refusal(readFrom(bucket, 'whole.bin', `bytes=${size}-`))).toEqual(unsatisfiable);
+    expect(await refusal(readFrom(bucket, 'whole.bin', 'bytes=-0'))).toEqual(unsatisfiable);
+  });
+
+  it('answers its size, ETag and composite checksum on HeadObject and its size in listings, which show no segment', async () => {
+    const { bucket } = await freshBucket();
+    await uploadInParts(bucket, 'dir/whole.bin', bodies);
+    await ownClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'plain.txt', Body: 'plain' }));
+
+    const headed = await ownClient.send(new HeadObjectCommand({ Bucket: bucket, Key: 'dir/whole.bin', ChecksumMode: 'ENABLED' }));
+    const listed = await ownClient.send(new ListObjectsV2Command({ Bucket: bucket }));
+    const delimited = await ownClient.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' }));
+
+    expect(headed).toMatchObject({ ContentLength: size, ETag: multipartEtag(bodies), ChecksumSHA256: compositeSha256, ChecksumType: 'COMPOSITE', ContentType: 'application/x-parts' });
+    expect(listed.Contents?.map(({ Key, Size, ETag }) => ({ Key, Size, ETag }))).toEqual([
+      { Key: 'dir/whole.bin', Size: size, ETag: multipartEtag(bodies) },
+      { Key: 'plain.txt', Size: 5, ETag: `"${md5Hex(Buffer.from('plain'))}"` },
+    ]);
+    expect([delimited.CommonPrefixes, delimited.Contents?.map((object) => object.Key)]).toEqual([[{ Prefix: 'dir/' }], ['plain.txt']]);
+  });
+
+  it('deletes every segment and the record with the object, and nothing else', async () => {
+    const { bucket, folder } = await freshBucket();
+    await ownClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'neighbour.txt', Body: 'stays' }));
+    await uploadInParts(bucket, 'a/b/whole.bin', bodies);
+    expect(await filesUnder(folder)).toEqual([
+      '._S3rver_segments/<upload>/1.part.<id>',
+      '._S3rver_segments/<upload>/2.part.<id>',
+      '._S3rver_segments/<upload>/3.part.<id>',
+      '._S3rver_segments/<upload>/segments.json',
+      'a/b/whole.bin._S3rver_metadata.json',
+      'a/b/whole.bin._S3rver_object',
+      'a/b/whole.bin._S3rver_object.md5',
+      ...plainObjectFiles('neighbour.txt'),
+    ]);
+
+    await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'a/b/whole.bin' }));
+
+    expect(await filesUnder(folder)).toEqual(plainObjectFiles('neighbour.txt'));
+    expect(await readdir(folder)).not.toContain('a');
+    expect(await headOf(bucket, 'a/b/whole.bin')).toBeUndefined();
+    expect((await readFrom(bucket, 'neighbour.txt')).bytes.toString()).toBe('stays');
+  });
+
+  it('leaves none of the old segments when overwritten by a PutObject or by another multipart upload', async () => {
+    const { bucket, folder } = await freshBucket();
+    const Key = 'overwritten.bin';
+    await uploadInParts(bucket, Key, bodies);
+
+    await ownClient.send(new PutObjectCommand({ Bucket: bucket, Key, Body: 'plain now' }));
+    expect(await filesUnder(folder)).toEqual(plainObjectFiles(Key));
+    expect((await readFrom(bucket, Key)).bytes.toString()).toBe('plain now');
+
+    await uploadInParts(bucket, Key, bodies);
+    const second = [randomBytes(PART), Buffer.from('the new end')];
+    const completed = await uploadInParts(bucket, Key, second);
+
+    expect(await filesUnder(folder)).toEqual([
+      '._S3rver_segments/<upload>/1.part.<id>',
+      '._S3rver_segments/<upload>/2.part.<id>',
+      '._S3rver_segments/<upload>/segments.json',
+      ...plainObjectFiles(Key),
+    ]);
+    expect(completed.ETag).toBe(multipartEtag(second));
+    expect((await readFrom(bucket, Key)).bytes.equals(Buffer.concat(second))).toBe(true);
+    expect(await headOf(bucket, Key)).toMatchObject({ size: PART + 'the new end'.length, etag: multipartEtag(second) });
+  });
+
+  it('copies a segmented object, with its ETag and checksum; the copy and the source outlive each other’s deletion', async () => {
+    const { bucket, folder } = await freshBucket();
+    await uploadInParts(bucket, 'source.bin', bodies);
+
+    await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'copy.bin', CopySource: `${bucket}/source.bin` }));
+    await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'replaced.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/csv' }));
+
+    const expected = { size, etag: multipartEtag(bodies), sha256: compositeSha256, checksumType: 'COMPOSITE' };
+    expect(await headOf(bucket, 'copy.bin')).toEqual({ ...expected, contentType: 'application/x-parts' });
+    expect(await headOf(bucket, 'replaced.bin')).toEqual({ ...expected, contentType: 'text/csv' });
+    // Onto itself, replacing its metadata: the one object, in one segments folder.
+    await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'source.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/plain' }));
+    expect(await headOf(bucket, 'source.bin')).toEqual({ ...expected, contentType: 'text/plain' });
+    expect((await filesUnder(folder)).filter((file) => file.endsWith('segments.json'))).toHaveLength(3);
+    await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'source.bin' }));
+    expect((await readFrom(bucket, 'copy.bin')).bytes.equals(whole)).toBe(true);
+    expect((await readFrom(bucket, 'replaced.bin', `bytes=${PART - 5}-${PART + 4}`)).bytes.equals(whole.subarray(PART - 5, PART + 5))).toBe(true);
+    await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'copy.bin' }));
+    await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'replaced.bin' }));
+    expect(await filesUnder(folder)).toEqual([]);
+  });
+
+  it('keeps the conditions: If-None-Match: * refuses an existing key, If-Match takes the multipart ETag', async () => {
+    const { bucket } = await freshBucket();
+    const { ETag } = await uploadInParts(bucket, 'conditional.bin', bodies);
+
+    const refused = await refusal(ownClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'conditional.bin', Body: 'x', IfNoneMatch: '*' })));
+    await ownClient.send(new PutObjectCommand({ Bucket: bucket, Key: 'conditional.bin', Body: 'replaced', IfMatch: ETag }));
+
+    expect(refused).toMatchObject({ status: 412, code: 'PreconditionFailed' });
+    expect((await readFrom(bucket, 'conditional.bin')).bytes.toString()).toBe('replaced');
+  });
+
+  it('finishes a read begun before the object was deleted, then removes its segments; a 304 holds none', async () => {
+    const { bucket, folder } = await freshBucket();
+    const { ETag } = await uploadInParts(bucket, 'read.bin', bodies);
+
+    const notModified = await refusal(ownClient.send(new GetObjectCommand({ Bucket: bucket, Key: 'read.bin', IfNoneMatch: ETag })));
+    const reading = await ownClient.send(new GetObjectCommand({ Bucket: bucket, Key: 'read.bin' }));
+    const chunks: Buffer[] = [];
+    const body = reading.Body as Readable;
+    const first = await new Promise<Buffer>((resolve) => body.once('data', resolve));
+    body.pause();
+    await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'read.bin' }));
+    expect(await headOf(bucket, 'read.bin')).toBeUndefined();
+    chunks.push(first);
+    for await (const chunk of body) chunks.push(chunk as Buffer);
+
+    expect(notModified.status).toBe(304);
+    expect(Buffer.concat(chunks).equals(whole)).toBe(true);
+    await expect.poll(() => filesUnder(folder)).toEqual([]);
+  });
+
+  /** HeadObject's answer in this bucket; undefined when there is no object. */
+  async function headOf(bucket: string, Key: string) {
+    try {
+      const answer = await ownClient.send(new HeadObjectCommand({ Bucket: bucket, Key, ChecksumMode: 'ENABLED' }));
+      return { size: answer.ContentLength, contentType: answer.ContentType, sha256: answer.ChecksumSHA256, checksumType: answer.ChecksumType, etag: answer.ETag };
+    } catch (error) {
+      if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
+      throw error;
+    }
+  }
+});
+
 describe('the files behind the objects', () => {
   it('keep the checksum in the object’s metadata, and nothing of refused writes, aborted or completed uploads', async () => {
     const directory = await tempDir('embedded-s3');
@@ -573,9 +803,17 @@ describe('the files behind the objects', () => {
 
       const bucketFolder = path.join(directory, Bucket);
       const objectFiles = (key: string) => [`${key}._S3rver_metadata.json`, `${key}._S3rver_object`, `${key}._S3rver_object.md5`];
-      expect((await readdir(bucketFolder)).sort()).toEqual(['._S3rver_tmp', '._S3rver_uploads', ...objectFiles('kept.txt'), ...objectFiles('whole.bin')]);
+      expect((await readdir(bucketFolder)).sort()).toEqual([
+        '._S3rver_segments',
+        '._S3rver_tmp',
+        '._S3rver_uploads',
+        ...objectFiles('kept.txt'),
+        ...objectFiles('whole.bin'),
+      ]);
       expect(await readdir(path.join(bucketFolder, '._S3rver_tmp'))).toEqual([]);
       expect(await readdir(path.join(bucketFolder, '._S3rver_uploads'))).toEqual([]);
+      // The completed upload's folder, now the object's segments: its part and the record of it, nothing else.
+      expect(await filesUnder(path.join(bucketFolder, '._S3rver_segments'))).toEqual(['<upload>/1.part.<id>', '<upload>/segments.json']);
       expect(JSON.parse(await readFile(path.join(bucketFolder, 'kept.txt._S3rver_metadata.json'), 'utf8'))).toEqual({
         'content-type': 'text/plain',
         'x-amz-checksum-sha256': sha256(body),
@@ -604,6 +842,57 @@ describe('the files behind the objects', () => {
       expect(await readdir(tempFolder).catch(() => [])).toEqual([]);
       const object = await secondClient.send(new GetObjectCommand({ Bucket, Key: 'kept.txt', ChecksumMode: 'ENABLED' }));
       expect([Buffer.from(await object.Body!.transformToByteArray()), object.ChecksumSHA256]).toEqual([body, sha256(body)]);
+    } finally {
+      await second.close();
+    }
+  });
+  it('after a crash, put back the upload of a completion cut short before its object appeared, tidy a linked folder, and drop unlinked ones', async () => {
+    const directory = await tempDir('embedded-s3-crash');
+    const first = await startEmbeddedS3({ directory });
+    const firstClient = s3Client({ endpoint: first.endpoint });
+    const parts = [randomBytes(5 * MiB), Buffer.from('the last part')];
+    await firstClient.send(new CreateBucketCommand({ Bucket }));
+    const start = async (Key: string) => {
+      const { UploadId } = await firstClient.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256' }));
+      const uploaded = await Promise.all(
+        parts.map((Body, i) => firstClient.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: i + 1, Body, ChecksumSHA256: sha256(Body) }))),
+      );
+      const complete = new CompleteMultipartUploadCommand({
+        Bucket,
+        Key,
+        UploadId,
+        MultipartUpload: { Parts: uploaded.map(({ ETag }, i) => ({ PartNumber: i + 1, ETag, ChecksumSHA256: sha256(parts[i]) })) },
+      });
+      return { UploadId: UploadId!, complete };
+    };
+    const cutShort = await start('cut-short.bin');
+    const linked = await start('linked.bin');
+    await firstClient.send(linked.complete);
+    firstClient.destroy();
+    await first.close();
+
+    // What crashes leave: an upload's folder moved to be its object's segments and its record written, the object not linked yet;
+    // a linked folder not tidied yet (the upload's key still in it); the folder of an object replaced, not removed yet.
+    const bucketFolder = path.join(directory, Bucket);
+    const segments = path.join(bucketFolder, '._S3rver_segments');
+    await rename(path.join(bucketFolder, '._S3rver_uploads', cutShort.UploadId), path.join(segments, cutShort.UploadId));
+    await writeFile(path.join(segments, cutShort.UploadId, 'segments.json'), JSON.stringify({ key: 'cut-short.bin', segments: [] }));
+    await writeFile(path.join(segments, linked.UploadId, 'key'), 'linked.bin');
+    const replaced = path.join(segments, 'copy.0123456789abcdef');
+    await mkdir(replaced);
+    await writeFile(path.join(replaced, '1.part.0123456789abcdef'), 'old bytes');
+    await writeFile(path.join(replaced, 'segments.json'), JSON.stringify({ key: 'linked.bin', segments: [{ file: '1.part.0123456789abcdef', size: 9 }] }));
+
+    const second = await startEmbeddedS3({ directory });
+    try {
+      const secondClient = s3Client({ endpoint: second.endpoint });
+      expect(await filesUnder(segments)).toEqual(['<upload>/1.part.<id>', '<upload>/2.part.<id>', '<upload>/segments.json']);
+      expect((await secondClient.send(new ListPartsCommand({ Bucket, Key: 'cut-short.bin', UploadId: cutShort.UploadId }))).Parts).toHaveLength(2);
+      await secondClient.send(cutShort.complete);
+      for (const Key of ['cut-short.bin', 'linked.bin']) {
+        const object = await secondClient.send(new GetObjectCommand({ Bucket, Key }));
+        expect(Buffer.from(await object.Body!.transformToByteArray()).equals(Buffer.concat(parts))).toBe(true);
+      }
     } finally {
       await second.close();
     }

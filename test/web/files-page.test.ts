@@ -102,4 +102,24 @@ describe.skipIf(!chromiumPath)('the /files page in Chromium', () => {
     await alice.setViewportSize({ width: 390, height: 844 });
     await shot(alice, '6-phone-width');
   });
+
+  it('cancels a 200 MB upload part-way, then retries it to completion', async () => {
+    const dir = await tempDir('cancel');
+    const file = path.join(dir, 'video.bin');
+    await writeFile(file, bytesOf(200 * 1000 * 1000, 3));
+    const alice = await signIn(browser, 'alice', 'project-42');
+    const row = alice.locator('li[data-upload="video.bin"]');
+
+    await alice.getByLabel('Choose files to upload').setInputFiles(file);
+    await alice.locator('li[data-upload="video.bin"][data-state="uploading"]').waitFor({ timeout: 30_000 });
+    await alice.getByRole('button', { name: 'Cancel video.bin' }).click();
+    await alice.locator('li[data-upload="video.bin"][data-state="cancelled"]').waitFor();
+    await shot(alice, '7-cancelled');
+    await alice.getByRole('button', { name: 'Retry video.bin' }).click();
+    await alice.locator('li[data-upload="video.bin"][data-state="done"]').waitFor({ timeout: 60_000 });
+
+    await expect(row.locator('.percent').textContent()).resolves.toBe('100%');
+    await expect.poll(() => alice.locator('tr', { hasText: 'video.bin' }).count()).toBe(1);
+    await shot(alice, '8-retried');
+  });
 });

@@ -5,14 +5,14 @@ import { storeOperations } from './operations';
 
 /**
  * Makes an s3rver enforce what S3 enforces and s3rver ignores (see
- * MultipartStore, ChecksumStore and signatureV4), through s3rver's own
+ * MultipartStore, ChecksumStore, ObjectStore and signatureV4), through s3rver's own
  * surfaces: its store is replaced by a subclass, and two middleware go
  * just ahead of its router. Call before `run()`: Koa composes its
  * middleware when the server starts listening.
  */
 export async function extendS3rver(server: S3rver): Promise<void> {
   const store = new MultipartStore(server.store.rootDirectory);
-  await store.discardTemporaryFiles();
+  await store.recover();
   server.store = store;
   server.context.store = store;
   const router = server.middleware.findIndex((middleware) => 'router' in middleware);

@@ -1,20 +1,19 @@
 import { createHash } from 'node:crypto';
-import { createReadStream, createWriteStream } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import type { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
 import S3Object from 's3rver/lib/models/object.js';
 import type { StoredBody } from 's3rver/lib/stores/filesystem.js';
-import { ChecksumStore, storedMetadata, UPLOADS_FOLDER } from './checksum-store';
+import { ChecksumStore, storedMetadata } from './checksum-store';
 import { checksumHeader, compositeChecksum, parseChecksumAlgorithm, type ChecksumAlgorithm } from './checksums';
 import { badDigest, invalidRequest, noSuchUpload, s3Error } from './errors';
-import { isErrno, KeyedLock, uniqueName } from './files';
+import { isErrno, KeyedLock } from './files';
+import { UPLOADS_FOLDER } from './object-store';
+import { choosePartsToComplete, withChecksums } from './part-list';
 import { bodyExpectations, receiveBody } from './receive-body';
+import { SEGMENTS_RECORD, tidySegments, writeSegmentsRecord } from './segments';
 import { UploadFolder, type PartRecord, type UploadSettings } from './upload-folder';
 
-/** S3's smallest part, but for the last. */
-export const MIN_PART_SIZE = 5 * 1024 * 1024;
 const MAX_PART_NUMBER = 10_000;
 
 export interface PartListing {
@@ -23,21 +22,13 @@ export interface PartListing {
   isTruncated: boolean;
 }
 
-/** A part as CompleteMultipartUpload lists it. */
-interface ListedPart {
-  number: number;
-  etag: string;
-  /** Its checksum elements by name: `ChecksumSHA256` → base64. */
-  checksums: Record<string, string>;
-}
-
 /**
  * Multipart uploads as S3 runs them, on s3rver's upload folders:
  * CreateMultipartUpload remembers a checksum algorithm; UploadPart
  * verifies each part like a PUT and requires the upload's algorithm;
  * ListParts and AbortMultipartUpload exist; CompleteMultipartUpload checks
  * the part list as S3 does, answers S3's ETag and composite checksum, and
- * makes the object appear whole, its parts copied once.
+ * makes the object appear whole, of its parts' files, none copied.
  *
  * Every step of one upload runs under the upload's lock, so a part being
  * replaced, listed and assembled never interleave; completion then takes
@@ -138,13 +129,19 @@ export class MultipartStore extends ChecksumStore {
     return this.withUpload(bucket, uploadId, key, (folder) => folder.remove());
   }
 
+  /**
+   * CompleteMultipartUpload, in O(1) of the object's size: the upload's
+   * folder becomes the object's segments folder (one rename) and the
+   * object a link to it (see segments.ts); no byte is copied. Under the
+   * key's lock, until the object is in place the move is undone on
+   * failure, and at start-up after a crash (ObjectStore.recover): the
+   * upload is then as it was.
+   */
   override putObjectMultipart(bucket: string, uploadId: string, requested: { number: number; etag: string }[]): Promise<StoredBody> {
     const { request } = this;
     const conditions = this.writeConditions();
     const listed = withChecksums(requested, request?.parsedBody);
     return this.withUpload(bucket, uploadId, request?.key, async (folder, key) => {
-      // Before copying the parts, though only the check when the object is put in place decides.
-      await this.checkConditions(bucket, key, conditions);
       const settings = await folder.settings();
       const parts = choosePartsToComplete(listed, await folder.parts(), settings);
       const etag = `${md5Hex(parts.map((part) => Buffer.from(part.md5, 'hex')))}-${parts.length}`;
@@ -152,23 +149,28 @@ export class MultipartStore extends ChecksumStore {
         ? compositeChecksum(settings.algorithm, parts.map((part) => Buffer.from(part.checksum!.value, 'base64')))
         : undefined;
       if (checksum && settings.algorithm) this.checkObjectChecksum(settings.algorithm, checksum);
-
-      // One pass over the parts, streamed: the object is copied once, never held in memory.
-      const temp = path.join(await this.tempDirectory(bucket), uniqueName('object'));
-      await pipeline(async function* () {
-        for (const part of parts) yield* createReadStream(folder.partPath(part), { highWaterMark: 1024 * 1024 });
-      }, createWriteStream(temp, { flags: 'wx' })).catch(async (error) => {
-        await rm(temp, { force: true });
-        throw error;
-      });
-
       const metadata = storedMetadata(new S3Object(bucket, key, null, await folder.headers()).metadata);
       if (checksum && settings.algorithm) {
         metadata[checksumHeader(settings.algorithm)] = checksum;
         metadata['x-amz-checksum-type'] = 'COMPOSITE';
       }
-      await this.commitObject(bucket, key, temp, metadata, etag, conditions);
-      await folder.remove();
+      const record = { key, segments: parts.map((part) => ({ file: part.file, size: part.size })) };
+
+      const segments = await this.segmentsDirectory(bucket, uploadId);
+      await this.withKey(bucket, key, conditions, async () => {
+        const moved = await folder.moveTo(segments);
+        try {
+          await writeSegmentsRecord(segments, record);
+          await this.placeObject(bucket, key, { segments }, metadata, etag, conditions.ifNoneMatch === '*');
+        } catch (error) {
+          await rm(path.join(segments, SEGMENTS_RECORD), { force: true });
+          await moved.moveTo(folder.directory);
+          throw error;
+        }
+        // Still under the key's lock: a folder that holds an upload's key and no object links to is one to put back (see recover).
+        await moved.end();
+        await tidySegments(segments, record);
+      });
       if (checksum && settings.algorithm && request) {
         request.completion = { [`Checksum${settings.algorithm}`]: checksum, ChecksumType: 'COMPOSITE' };
       }
@@ -181,63 +183,6 @@ export class MultipartStore extends ChecksumStore {
     const sent = this.request?.header(checksumHeader(algorithm));
     if (sent !== undefined && sent.split('-')[0] !== composite.split('-')[0]) throw badDigest(algorithm);
   }
-}
-
-/**
- * The stored parts a CompleteMultipartUpload's list names, refused as S3
- * refuses it: parts out of order, a part not stored with that ETag (or,
- * for an upload with a checksum algorithm, that checksum), a checksum
- * missing, a part but the last under 5 MiB.
- */
-function choosePartsToComplete(listed: ListedPart[], stored: PartRecord[], settings: UploadSettings): PartRecord[] {
-  listed.forEach((part, index) => {
-    if (index > 0 && part.number <= listed[index - 1].number) {
-      throw s3Error('InvalidPartOrder', 'The list of parts was not in ascending order. Parts must be ordered by part number.');
-    }
-  });
-  const byNumber = new Map(stored.map((part) => [part.partNumber, part]));
-  const parts = listed.map((requested) => {
-    const part = byNumber.get(requested.number);
-    const invalidPart = () =>
-      s3Error(
-        'InvalidPart',
-        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
-        { PartNumber: requested.number, ETag: requested.etag },
-      );
-    if (!part || part.md5 !== requested.etag) throw invalidPart();
-    if (settings.algorithm) {
-      const checksum = requested.checksums[`Checksum${settings.algorithm}`];
-      if (checksum === undefined) {
-        throw invalidRequest(
-          `The upload was created using a ${settings.algorithm.toLowerCase()} checksum. The complete request must include the checksum for each part. It was missing for part ${requested.number} in the request.`,
-        );
-      }
-      if (part.checksum?.algorithm !== settings.algorithm || part.checksum.value !== checksum) throw invalidPart();
-    }
-    return part;
-  });
-  parts.slice(0, -1).forEach((part) => {
-    if (part.size < MIN_PART_SIZE) {
-      throw s3Error('EntityTooSmall', 'Your proposed upload is smaller than the minimum allowed object size.', {
-        ProposedSize: part.size,
-        MinSizeAllowed: MIN_PART_SIZE,
-        PartNumber: part.partNumber,
-        ETag: `"${part.md5}"`,
-      });
-    }
-  });
-  return parts;
-}
-
-/** The part list s3rver's controller read, with each part's checksum from the same XML (the controller drops them). */
-function withChecksums(requested: { number: number; etag: string }[], parsedBody: unknown): ListedPart[] {
-  const body = parsedBody as { CompleteMultipartUpload?: { Part?: Record<string, unknown> | Record<string, unknown>[] } } | undefined;
-  const xmlParts = ([] as Record<string, unknown>[]).concat(body?.CompleteMultipartUpload?.Part ?? []);
-  return requested.map((part, index) => {
-    const xml = xmlParts[index] ?? {};
-    const checksums = Object.fromEntries(Object.entries(xml).filter(([name]) => name.startsWith('Checksum')).map(([name, value]) => [name, String(value)]));
-    return { number: part.number, etag: part.etag, checksums };
-  });
 }
 
 function parsePartNumber(partNumber: string | number): number {

@@ -10,7 +10,8 @@ const MAX_PARTS = 1000;
  * Runs just ahead of s3rver's router. It hands the router's controllers a
  * view of the store for this request (the store reads the headers the
  * client sent, and answers checksum headers, through it), adds what the
- * store learnt to CompleteMultipartUpload's result, and serves the two
+ * store learnt to CompleteMultipartUpload's result, closes an object body
+ * the store opened that the answer does not carry, and serves the two
  * upload operations s3rver's router lacks: ListParts and
  * AbortMultipartUpload.
  *
@@ -31,6 +32,9 @@ export function storeOperations(store: MultipartStore): S3rverMiddleware {
       if (!operation) throw error;
       await operation(ctx, requestStore);
       return;
+    } finally {
+      // s3rver leaves a body it does not send open (a 304 to If-None-Match or If-Modified-Since): its file, or the hold on a segments folder.
+      if (request.content && ctx.body !== request.content) request.content.destroy();
     }
     const result = (ctx.body as { CompleteMultipartUploadResult?: Record<string, unknown> } | undefined)?.CompleteMultipartUploadResult;
     if (request.completion && result) Object.assign(result, request.completion);

@@ -24,6 +24,8 @@ export interface S3Request {
   respond(name: string, value: string): void;
   /** Elements CompleteMultipartUpload adds to the result s3rver's controller writes. */
   completion?: Record<string, string>;
+  /** The object body GetObject opened: closed once the request is answered, unless it is the answer's body. */
+  content?: Readable;
 }
 
 /** Snapshots the client's headers: call before s3rver's router (and its authentication) sees the request. */

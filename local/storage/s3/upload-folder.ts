@@ -1,4 +1,4 @@
-import { mkdir, readdir, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, rename, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { ChecksumAlgorithm } from './checksums';
 import { isErrno, uniqueName, writeFileAtomic } from './files';
@@ -10,7 +10,8 @@ import { isErrno, uniqueName, writeFileAtomic } from './files';
  * of their own, and `<partNumber>.json`, the record that names them. A new
  * upload of a part number writes its bytes, then renames its record over
  * the old one: readers see the old part or the new one, never half of
- * either; the replaced bytes are removed after.
+ * either; the replaced bytes are removed after. CompleteMultipartUpload
+ * moves the whole folder to be the object's segments (see segments.ts).
  */
 
 export interface PartRecord {
@@ -96,6 +97,17 @@ export class UploadFolder {
       const replaced = JSON.parse(previous) as PartRecord;
       if (replaced.file !== part.file) await rm(this.partPath(replaced), { force: true });
     }
+  }
+
+  /** Moves the folder, on the same file system: the upload, all its files, is at once gone from where it was. */
+  async moveTo(directory: string): Promise<UploadFolder> {
+    await rename(this.directory, directory);
+    return new UploadFolder(directory);
+  }
+
+  /** Ends the upload, its files left in place (they became an object's segments): without its key, a folder is no upload. */
+  async end(): Promise<void> {
+    await rm(path.join(this.directory, 'key'), { force: true });
   }
 
   async remove(): Promise<void> {
