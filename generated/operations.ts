@@ -126,7 +126,16 @@ export type FilesByProjectQueryVariables = Exact<{
 }>;
 
 
-export type FilesByProjectQuery = { filesByProject: { nextToken: string | null, items: Array<{ downloadUrl: string | null, fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string }> } };
+export type FilesByProjectQuery = { filesByProject: { nextToken: string | null, items: Array<{ fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string }> } };
+
+export type FilesByProjectWithUrlsQueryVariables = Exact<{
+  projectID: string;
+  limit?: number | null | undefined;
+  nextToken?: string | null | undefined;
+}>;
+
+
+export type FilesByProjectWithUrlsQuery = { filesByProject: { nextToken: string | null, items: Array<{ downloadUrl: string | null, fileID: string, projectID: string, fileName: string, fileType: string, contentType: string, size: number, sha256: string, partSize: number | null, s3Key: string, uploadedAt: string, uploadedBy: string }> } };
 
 export type OnFileDeletedSubscriptionVariables = Exact<{
   projectID: string;
@@ -286,7 +295,6 @@ export const FilesByProjectDocument = new TypedDocumentString(`
   filesByProject(projectID: $projectID, limit: $limit, nextToken: $nextToken) {
     items {
       ...FileFields
-      downloadUrl
     }
     nextToken
   }
@@ -304,6 +312,29 @@ export const FilesByProjectDocument = new TypedDocumentString(`
   uploadedAt
   uploadedBy
 }`) as unknown as TypedDocumentString<FilesByProjectQuery, FilesByProjectQueryVariables>;
+export const FilesByProjectWithUrlsDocument = new TypedDocumentString(`
+    query FilesByProjectWithUrls($projectID: ID!, $limit: Int, $nextToken: String) {
+  filesByProject(projectID: $projectID, limit: $limit, nextToken: $nextToken) {
+    items {
+      ...FileFields
+      downloadUrl
+    }
+    nextToken
+  }
+}
+    fragment FileFields on File {
+  fileID
+  projectID
+  fileName
+  fileType
+  contentType
+  size
+  sha256
+  partSize
+  s3Key
+  uploadedAt
+  uploadedBy
+}`) as unknown as TypedDocumentString<FilesByProjectWithUrlsQuery, FilesByProjectWithUrlsQueryVariables>;
 export const OnFileDeletedDocument = new TypedDocumentString(`
     subscription OnFileDeleted($projectID: ID!) {
   onFileDeleted(projectID: $projectID) {

@@ -9,6 +9,7 @@ import {
   DeleteFileDocument,
   FileDocument,
   FilesByProjectDocument,
+  FilesByProjectWithUrlsDocument,
 } from '../../generated/operations';
 import { storageClients } from '../../local/storage/index';
 import { bytesOf, graphqlAs, putBytes, putHeaders, putParts, sendFile, sha256Hex, ticketInput } from '../support/direct-upload';
@@ -47,7 +48,7 @@ describe('large uploads straight to storage', () => {
         completeUpload: expect.objectContaining({ fileID: ticket.fileID, projectID, fileName: 'Résumé 2026.bin', size: bytes.length, sha256: sha256Hex(bytes), partSize: null, uploadedBy: 'alice' }),
       },
     });
-    const listed = await alice(FilesByProjectDocument, { projectID });
+    const listed = await alice(FilesByProjectWithUrlsDocument, { projectID });
     expect(listed.body.data.filesByProject.items.map((f: { fileID: string }) => f.fileID)).toEqual([ticket.fileID]);
     const download = await fetch(listed.body.data.filesByProject.items[0].downloadUrl);
     expect(download.status).toBe(200);
@@ -295,10 +296,22 @@ describe('File.downloadUrl', () => {
     await Promise.all(Array.from({ length: 30 }, (_, i) => sendFile(alice, bytesOf(10 + i, i + 1), { projectID, fileName: `f${i}.bin` })));
     const before = local.server.lambdaInvocations('download');
 
-    const page = await alice(FilesByProjectDocument, { projectID, limit: 30 });
+    const page = await alice(FilesByProjectWithUrlsDocument, { projectID, limit: 30 });
 
     expect(page.body.data.filesByProject.items).toHaveLength(30);
     expect(page.body.data.filesByProject.items.every((f: { downloadUrl: string }) => f.downloadUrl.startsWith('http'))).toBe(true);
     expect(local.server.lambdaInvocations('download') - before).toBe(1);
+  });
+
+  it('costs no Lambda invocation when a listing does not ask for URLs', async () => {
+    const projectID = project();
+    const alice = await userCall('alice', [`project-${projectID}`]);
+    await sendFile(alice, bytesOf(64), { projectID, fileName: 'one.bin' });
+    const before = local.server.lambdaInvocations('download');
+
+    const page = await alice(FilesByProjectDocument, { projectID });
+
+    expect(page.body.data.filesByProject.items).toHaveLength(1);
+    expect(local.server.lambdaInvocations('download')).toBe(before);
   });
 });

@@ -5,18 +5,18 @@ import {
   CreateUploadUrlDocument,
   DeleteFileDocument,
   FileDocument,
-  FilesByProjectDocument,
+  FilesByProjectWithUrlsDocument,
   OnFileDeletedDocument,
   OnFileUploadedDocument,
   type CreateUploadInput,
   type CreateUploadUrlMutation,
   type FileFieldsFragment,
-  type FilesByProjectQuery,
+  type FilesByProjectWithUrlsQuery,
 } from '../../generated/operations';
 import { Hub } from 'aws-amplify/utils';
 import type { GraphQLClient } from './session';
 
-export type ListedFile = FilesByProjectQuery['filesByProject']['items'][number];
+export type ListedFile = FilesByProjectWithUrlsQuery['filesByProject']['items'][number];
 export type Ticket = CreateUploadUrlMutation['createUploadUrl'];
 
 export const PAGE_SIZE = 20;
@@ -30,7 +30,7 @@ export class FilesApi {
   }
 
   async list(projectID: string, nextToken: string | null) {
-    const data = await this.call<FilesByProjectQuery>(FilesByProjectDocument, { projectID, limit: PAGE_SIZE, nextToken });
+    const data = await this.call<FilesByProjectWithUrlsQuery>(FilesByProjectWithUrlsDocument, { projectID, limit: PAGE_SIZE, nextToken });
     return data.filesByProject;
   }
 
