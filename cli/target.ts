@@ -27,7 +27,7 @@ export interface TargetOptions {
   realtimeUrl?: string;
 }
 
-/** The parts of endpoints.json (see endpointsOf in local/main.ts) the CLI reads. */
+/** The parts of endpoints.json (see local/endpoints.ts) the CLI reads. */
 interface EndpointsFile {
   graphqlUrl?: unknown;
   realtimeUrl?: unknown;

@@ -8,28 +8,12 @@
 import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleIfChanged } from '../infra/bundle';
-import { startLocalServer, type LocalServer } from './server';
+import { endpointsOf } from './endpoints';
+import { startLocalServer } from './server';
 import { externalStorageFromEnv } from './storage/external';
 
 const ENDPOINTS_FILE = 'endpoints.json';
 
-/** For tools and benchmarks: where everything is. */
-export const endpointsOf = (server: LocalServer) => ({
-  graphqlUrl: server.graphqlUrl,
-  realtimeUrl: server.realtimeUrl,
-  restUrl: server.restUrl,
-  localTokenUrl: server.localTokenUrl,
-  apiKey: server.apiKey,
-  caCertFile: server.caCertFile,
-  userPool: server.userPool,
-  storage: {
-    region: server.storage.region,
-    dynamodbEndpoint: server.storage.dynamodbEndpoint,
-    s3Endpoint: server.storage.s3Endpoint,
-    tableName: server.storage.tableName,
-    bucketName: server.storage.bucketName,
-  },
-});
 
 async function main(): Promise<void> {
   const inMemory = ['1', 'true'].includes(process.env.IN_MEMORY ?? '');

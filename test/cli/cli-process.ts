@@ -8,6 +8,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, expect } from 'vitest';
 import { projectRoot } from '../../infra/bundle';
+import { endpointsOf } from '../../local/endpoints';
 import { startLocalServer, type LocalServer } from '../../local/server';
 import { useTempDirs } from '../support/temp-dirs';
 
@@ -47,16 +48,8 @@ export function useFilesCli(): FilesCli {
     fixture.workDir = await tempDir('cli-work');
     fixture.server = await startLocalServer({ port: 0, dataDir: fixture.dataDir });
     const { server } = fixture;
-    // What `npm start` writes (endpointsOf in local/main.ts); the server itself writes no file.
-    const endpoints = {
-      graphqlUrl: server.graphqlUrl,
-      realtimeUrl: server.realtimeUrl,
-      restUrl: server.restUrl,
-      localTokenUrl: server.localTokenUrl,
-      apiKey: server.apiKey,
-      caCertFile: server.caCertFile,
-    };
-    await writeFile(path.join(fixture.dataDir, 'endpoints.json'), `${JSON.stringify(endpoints, null, 2)}\n`);
+    // What `npm start` writes; the server itself writes no file.
+    await writeFile(path.join(fixture.dataDir, 'endpoints.json'), `${JSON.stringify(endpointsOf(server), null, 2)}\n`);
   });
   afterAll(async () => {
     await fixture.server?.close();
