@@ -21,6 +21,7 @@ import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
 import { handleRestUpload } from './http/rest-upload-endpoint';
 import { handleLocalToken, LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
+import { isLocalHost, localHostNames, MISDIRECTED } from './http/host-check';
 import { corsHeaders, sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
 import type { ManageDeps } from '../functions/core/complete-upload';
@@ -173,6 +174,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const graphqlUrlFor = (req: IncomingMessage) => `${originOf(req)}${GRAPHQL_PATH}`;
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
+    if (!URL.canParse(req.url ?? '/', 'http://local')) return sendJson(res, 400, { errors: [{ errorType: 'BadRequest', message: 'The request target is not a path.' }] });
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     let asset: Awaited<ReturnType<typeof consoleAsset>>;
     if (req.method === 'OPTIONS' && pathname === LOCAL_TOKEN_PATH) {
@@ -193,7 +195,8 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
     } else if (req.method === 'GET' && pathname === FILES_PAGE_PATH) {
       const page = filesPage({ graphqlUrl: graphqlUrlFor(req), region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store' }).end(page);
+      // No framing by other pages (clickjacking of Delete).
+      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }).end(page);
     } else if (req.method === 'GET' && pathname === FILES_SCRIPT_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(await filesScript());
     } else if (req.method === 'GET' && pathname === jwksPath) {
@@ -202,15 +205,24 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
       sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST /graphql.` }] });
     }
   };
+  const host = options.host ?? '127.0.0.1';
+  const hostNames = localHostNames(host);
   const serve = (req: IncomingMessage, res: ServerResponse) => {
+    if (!isLocalHost(req.headers.host, hostNames)) return sendJson(res, 421, { errors: [MISDIRECTED] });
     handle(req, res).catch((error) => {
       console.error('[http] request failed', error);
       if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred.' }] });
     });
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (new URL(req.url ?? '/', 'http://local').pathname !== realtime.path) {
-      socket.end('HTTP/1.1 404 Not Found\r\nconnection: close\r\n\r\n');
+    if (!isLocalHost(req.headers.host, hostNames)) {
+      socket.end('HTTP/1.1 421 Misdirected Request\r\nconnection: close\r\n\r\n');
+      return;
+    }
+    // A request line need not hold a parsable path ("GET http://[ HTTP/1.1"): refused, never thrown.
+    const pathname = URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local').pathname : undefined;
+    if (pathname !== realtime.path) {
+      socket.end(`HTTP/1.1 ${pathname === undefined ? '400 Bad Request' : '404 Not Found'}\r\nconnection: close\r\n\r\n`);
       return;
     }
     realtime.upgrade(req, socket, head).catch((error) => {
@@ -222,7 +234,6 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const tls = createTlsServer({ key: certificates.key, cert: certificates.cert }, serve).on('upgrade', upgrade);
   const listener = samePortTls(plain, tls);
   const { server } = listener;
-  const host = options.host ?? '127.0.0.1';
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 4000, host, () => resolve());

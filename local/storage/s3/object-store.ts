@@ -4,7 +4,7 @@ import path from 'node:path';
 import S3Object from 's3rver/lib/models/object.js';
 import FilesystemStore, { type ListObjectsOptions, type ListObjectsResult } from 's3rver/lib/stores/filesystem.js';
 import { byteRange, rangeHeaderOf, type ByteRange } from './byte-range';
-import { preconditionFailed } from './errors';
+import { preconditionFailed, s3Error } from './errors';
 import { intoDirectory, isErrno, KeyedLock, uniqueName, writeFileAtomic } from './files';
 import { listKeys } from './list-objects';
 import type { S3Request } from './request';
@@ -43,6 +43,21 @@ export class ObjectStore extends FilesystemStore {
   protected readonly keyLocks = new KeyedLock();
   protected readonly segmentReaders = new SegmentReaders();
   protected request: S3Request | undefined;
+
+  /**
+   * The file of `resource` of `key`. S3 takes any key; a file system does
+   * not: a `.` or `..` segment would reach outside the bucket's folder
+   * (s3rver joins keys into paths as they come, after URL decoding), and
+   * `._S3rver_` names this store's own files. Such keys are refused.
+   */
+  override getResourcePath(bucket: string, key: string | undefined, resource: string): string {
+    if (key !== undefined && (key.split('/').some((segment) => segment === '.' || segment === '..') || key.includes('._S3rver_'))) {
+      throw s3Error('InvalidArgument', 'The local S3 takes no key with a "." or ".." segment, nor one containing "._S3rver_": it stores keys as file paths.');
+    }
+    const file = super.getResourcePath(bucket, key, resource);
+    if (!path.resolve(file).startsWith(path.resolve(this.getBucketPath(bucket)) + path.sep)) throw s3Error('InvalidArgument', 'The key leaves the bucket.');
+    return file;
+  }
 
   /** This store, serving `request`: the store s3rver's controllers get as ctx.store. */
   forRequest(request: S3Request): this {
