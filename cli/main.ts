@@ -59,7 +59,8 @@ Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 int
       .command('get')
       .description('download a file, checking its SHA-256')
       .argument('<fileID>', 'the file to download')
-      .option('-o, --output <path>', 'where to save it: a file name, or a directory (default: its own name, here)'),
+      .option('-o, --output <path>', 'where to save it: a file name, or a directory (default: its own name, here)')
+      .option('-f, --force', 'replace a file that exists at the destination'),
   ).action((fileID: string, options) => getCommand(fileID, options, context));
 
   withConnectionOptions(files.command('rm').description('delete a file').argument('<fileID>', 'the file to delete')).action((fileID: string, options) =>

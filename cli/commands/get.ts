@@ -6,7 +6,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { createWriteStream } from 'node:fs';
-import { rename, stat, unlink } from 'node:fs/promises';
+import { link, rename, stat, unlink } from 'node:fs/promises';
 import path from 'node:path';
 import { Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
@@ -21,6 +21,8 @@ import { storageError } from '../storage-put';
 
 export interface GetOptions extends ConnectionOptions {
   output?: string;
+  /** Replace an existing file at the destination. */
+  force?: boolean;
 }
 
 /** The stored name, reduced to one safe path segment (it is the uploader's text, not ours). */
@@ -42,6 +44,10 @@ export async function getCommand(fileID: string, options: GetOptions, context: C
   const { file } = await api(FileDocument, { fileID }, context.signal);
   if (!file?.downloadUrl) throw new CliError('NotFound', `No file has fileID ${fileID}: it may have been deleted.`);
   const destination = await destinationOf(options.output, localName(file.fileName, file.fileID), context.cwd);
+  // The name comes from the uploader (".bashrc", "Makefile"): an existing file is replaced only when asked to.
+  if (!options.force && (await stat(destination).then(() => true, () => false))) {
+    throw new CliError('FileExists', `${destination} exists already: pass --force to replace it, or -o to save elsewhere.`);
+  }
   const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${randomBytes(4).toString('hex')}.part`);
   const expected = expectedChecksum(file);
   const digest = new StreamDigest(expected?.kind === 'composite' ? expected.partSize : undefined);
@@ -69,7 +75,8 @@ export async function getCommand(fileID: string, options: GetOptions, context: C
     if (expected && actual !== expected.sha256) {
       throw new CliError('ChecksumMismatch', `The bytes received for ${file.fileName} have sha256 ${actual}; the API recorded ${expected.sha256}. Nothing was saved.`);
     }
-    await rename(temporary, destination);
+    if (options.force) await rename(temporary, destination);
+    else await placeNew(temporary, destination);
     reporter.stop();
     const check = expected ? `sha256 ${expected.kind === 'composite' ? '(composite of parts) ' : ''}verified` : 'no checksum to verify';
     const relative = path.relative(context.cwd, destination);
@@ -81,4 +88,15 @@ export async function getCommand(fileID: string, options: GetOptions, context: C
     if (isAbort(error, context.signal)) throw new Interrupted('Interrupted: nothing was saved.');
     throw error;
   }
+}
+
+/** Moves the finished download into place unless a file appeared there meanwhile (a link fails on an existing name; a rename would replace it). */
+async function placeNew(temporary: string, destination: string): Promise<void> {
+  try {
+    await link(temporary, destination);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError('FileExists', `${destination} exists already: pass --force to replace it, or -o to save elsewhere.`);
+    throw error;
+  }
+  await unlink(temporary);
 }

@@ -34,4 +34,5 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
 export const headersOf = (req: IncomingMessage): Record<string, string> =>
   Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : (value ?? '')]));
 
-export const sourceIpOf = (req: IncomingMessage): string => req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '127.0.0.1';
+/** The caller's address; empty when the socket no longer knows it (closed), which no check treats as local. */
+export const sourceIpOf = (req: IncomingMessage): string => req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';

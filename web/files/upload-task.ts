@@ -23,6 +23,8 @@ export interface UploadSnapshot {
 }
 
 const PARALLEL_PARTS = 4;
+/** A part is not started within a minute of its URL's expiry: the next ticket brings fresh ones. */
+const URL_MARGIN_MS = 60_000;
 const SPEED_WINDOW_MS = 3000;
 
 const hex = (buffer: ArrayBuffer) => Array.from(new Uint8Array(buffer), (b) => b.toString(16).padStart(2, '0')).join('');
@@ -33,6 +35,8 @@ export class UploadTask {
   private readonly clientToken = crypto.randomUUID();
   private snapshot: UploadSnapshot;
   private controller = new AbortController();
+  /** The run in progress, if any: a retry waits for a cancelled run to wind down first. */
+  private running?: Promise<void>;
   private fileID?: string;
   private sentByPart = new Map<number, number>();
   private samples: { at: number; bytes: number }[] = [];
@@ -66,23 +70,37 @@ export class UploadTask {
   }
 
   async start(): Promise<void> {
-    this.controller = new AbortController();
+    await this.running;
+    const run = new AbortController();
+    this.controller = run;
+    this.running = this.run(run.signal);
+    return this.running;
+  }
+
+  /** One attempt; `signal` is this attempt's own, so a later retry never un-cancels it. */
+  private async run(signal: AbortSignal): Promise<void> {
     this.samples = [];
+    this.sentByPart.clear();
     try {
-      this.update({ state: 'hashing', error: undefined, speed: 0 });
+      this.update({ state: 'hashing', error: undefined, bytesSent: 0, speed: 0 });
       const ticket = await this.api.createUpload(await this.ticketInput());
       this.fileID = ticket.fileID;
       // Cancelled while hashing or asking: the ticket's upload is discarded rather than sent.
-      if (this.controller.signal.aborted) return void (await this.api.abortUpload(ticket.fileID).catch(() => {}));
+      if (signal.aborted) return void (await this.api.abortUpload(ticket.fileID).catch(() => {}));
       this.update({ state: 'uploading' });
-      const parts = await this.send(ticket);
+      const parts = await this.send(ticket, signal);
       this.update({ state: 'completing' });
       await this.api.completeUpload(ticket.fileID, parts);
       this.update({ state: 'done', bytesSent: this.file.size, speed: 0 });
     } catch (error) {
       if (this.input && (await this.input.catch(() => undefined)) === undefined) this.input = undefined;
-      if (this.snapshot.state !== 'cancelled') this.update({ state: 'failed', error, speed: 0 });
+      if (!signal.aborted) this.update({ state: 'failed', error, speed: 0 });
     }
+  }
+
+  /** Whether the task is still hashing or sending. */
+  get active(): boolean {
+    return this.snapshot.state === 'hashing' || this.snapshot.state === 'uploading';
   }
 
   /** Stops sending and tells the service to discard what was stored. */
@@ -109,33 +127,52 @@ export class UploadTask {
     return { ...common, partSha256 };
   }
 
-  private async send(ticket: Ticket): Promise<{ partNumber: number; etag: string }[] | undefined> {
-    const { signal } = this.controller;
+  private async send(ticket: Ticket, signal: AbortSignal): Promise<{ partNumber: number; etag: string }[] | undefined> {
     if (ticket.uploadUrl && ticket.uploadHeaders) {
       await putBlob(ticket.uploadUrl, ticket.uploadHeaders, this.file, (sent) => this.progress(1, sent), signal);
       return undefined;
     }
     const partSize = ticket.partSize!;
-    let parts = ticket.parts!;
-    const done: { partNumber: number; etag: string }[] = [];
-    // A ticket carries at most 1,000 part URLs: ask again (same clientToken) until every part is stored.
-    for (;;) {
-      const todo = parts.filter((p) => p.url && p.headers);
-      for (const part of parts) if (part.etag) this.progress(part.partNumber, Math.min(partSize, this.file.size - (part.partNumber - 1) * partSize));
-      let next = 0;
+    const stored = new Map<number, string>();
+    // A ticket carries at most 1,000 part URLs, valid 15 minutes: ask again (same clientToken) until every part is stored.
+    for (let current = ticket; ; current = await this.api.createUpload(await this.ticketInput())) {
+      const parts = current.parts!;
+      for (const part of parts) {
+        if (!part.etag) continue;
+        stored.set(part.partNumber, part.etag);
+        this.progress(part.partNumber, Math.min(partSize, this.file.size - (part.partNumber - 1) * partSize));
+      }
+      if (stored.size === parts.length) return [...stored].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
+      await this.sendParts(current, stored, signal);
+    }
+  }
+
+  /** Sends the ticket's parts, four at a time, until they are done or its URLs are about to expire; the first failure stops the others. */
+  private async sendParts(ticket: Ticket, stored: Map<number, string>, parentSignal: AbortSignal): Promise<void> {
+    const partSize = ticket.partSize!;
+    const deadline = Date.parse(ticket.expiresAt) - URL_MARGIN_MS;
+    const todo = ticket.parts!.filter((p) => p.url && p.headers && !stored.has(p.partNumber));
+    const batch = new AbortController();
+    const stop = () => batch.abort();
+    parentSignal.addEventListener('abort', stop, { once: true });
+    let next = 0;
+    try {
       await Promise.all(
         Array.from({ length: PARALLEL_PARTS }, async () => {
-          while (next < todo.length) {
+          while (next < todo.length && Date.now() < deadline) {
             const part = todo[next++];
             const blob = this.file.slice((part.partNumber - 1) * partSize, part.partNumber * partSize);
-            const etag = await putBlob(part.url!, part.headers!, blob, (sent) => this.progress(part.partNumber, sent), signal);
-            done.push({ partNumber: part.partNumber, etag });
+            try {
+              stored.set(part.partNumber, await putBlob(part.url!, part.headers!, blob, (sent) => this.progress(part.partNumber, sent), batch.signal));
+            } catch (error) {
+              batch.abort();
+              throw error;
+            }
           }
         }),
       );
-      const stored = new Map([...parts.filter((p) => p.etag).map((p) => [p.partNumber, p.etag!] as const), ...done.map((p) => [p.partNumber, p.etag] as const)]);
-      if (stored.size === parts.length) return [...stored].sort(([a], [b]) => a - b).map(([partNumber, etag]) => ({ partNumber, etag }));
-      parts = (await this.api.createUpload(await this.ticketInput())).parts!;
+    } finally {
+      parentSignal.removeEventListener('abort', stop);
     }
   }
 }
