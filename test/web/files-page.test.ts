@@ -21,13 +21,13 @@ const tempDir = useTempDirs();
 const PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==', 'base64');
 const sha256 = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 
-const pageUrl = () => new URL('/files?project=42', local.server.graphqlUrl).href;
+const pageUrl = (project: string) => new URL(`/files?project=${project}`, local.server.graphqlUrl).href;
 const shot = (page: Page, step: string) => page.screenshot({ path: path.join(artifactsDir, `files-page-${step}.png`), fullPage: true });
 const rows = (page: Page) => page.locator('tr[data-file-id]');
 
-async function signIn(browser: Browser, username: string, groups: string, by: 'mouse' | 'keyboard' = 'mouse'): Promise<Page> {
+async function signIn(browser: Browser, username: string, groups: string, by: 'mouse' | 'keyboard' = 'mouse', project = '42'): Promise<Page> {
   const page = await (await browser.newContext({ acceptDownloads: true, viewport: { width: 1100, height: 800 } })).newPage();
-  await page.goto(pageUrl());
+  await page.goto(pageUrl(project));
   if (by === 'keyboard') {
     // Tab order: user name, groups, sign-in button; Enter submits.
     await page.getByLabel('User name').focus();
@@ -41,7 +41,7 @@ async function signIn(browser: Browser, username: string, groups: string, by: 'm
     await page.getByLabel('Groups').fill(groups);
     await page.getByRole('button', { name: 'Sign in' }).click();
   }
-  await page.getByRole('heading', { name: 'Project 42' }).waitFor();
+  await page.getByRole('heading', { name: `Project ${project}` }).waitFor();
   return page;
 }
 
@@ -121,5 +121,30 @@ describe.skipIf(!chromiumPath)('the /files page in Chromium', () => {
     await expect(row.locator('.percent').textContent()).resolves.toBe('100%');
     await expect.poll(() => alice.locator('tr', { hasText: 'video.bin' }).count()).toBe(1);
     await shot(alice, '8-retried');
+  });
+
+  it('takes files dropped on the drop zone, and pages a long listing with "Load more"', async () => {
+    const page = await signIn(browser, 'carol', 'project-43', 'mouse', '43');
+
+    // What a drag from the desktop delivers: a DataTransfer holding File objects, dropped on the zone.
+    // (Source text: it runs in the page, whose DOM types this Node test is not compiled with.)
+    const dataTransfer = await page.evaluateHandle(`(() => {
+      const transfer = new DataTransfer();
+      for (let i = 0; i < 22; i++) transfer.items.add(new File(['file ' + i + '\\n'], 'dropped-' + String(i).padStart(2, '0') + '.txt', { type: 'text/plain' }));
+      return transfer;
+    })()`);
+    await page.locator('.drop').dispatchEvent('dragover', { dataTransfer });
+    await page.locator('.drop').dispatchEvent('drop', { dataTransfer });
+    await expect.poll(() => page.locator('li[data-state="done"]').count(), { timeout: 30_000 }).toBe(22);
+
+    // Another visit, picking the project with the form.
+    const fresh = await signIn(browser, 'carol', 'project-43');
+    await fresh.getByLabel('Project', { exact: true }).fill('43');
+    await fresh.getByRole('button', { name: 'Open' }).click();
+    await expect.poll(() => rows(fresh).count(), { timeout: 10_000 }).toBe(20);
+    await fresh.getByRole('button', { name: 'Load more' }).click();
+    await expect.poll(() => rows(fresh).count(), { timeout: 10_000 }).toBe(22);
+    await expect(fresh.getByRole('button', { name: 'Load more' }).count()).resolves.toBe(0);
+    await shot(fresh, '9-load-more');
   });
 });
