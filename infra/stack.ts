@@ -1,7 +1,10 @@
 import { CfnOutput, Stack, Validations, type StackProps, type Stage } from 'aws-cdk-lib';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import type { Construct } from 'constructs';
+import type * as iam from 'aws-cdk-lib/aws-iam';
+import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import { AnnounceFileUploadedDocument } from '../generated/operations';
+import { dataSourceLambdas, type DataSourceLambdaName } from './api-definition';
 import { Auth } from './constructs/auth';
 import { BundledFunction } from './constructs/bundled-function';
 import { FilesGraphqlApi } from './constructs/graphql-api';
@@ -31,6 +34,36 @@ export interface FilesStackProps extends StackProps {
   apiKeyName?: string;
 }
 
+/** The AppSync data-source Lambdas: the construct ID each keeps in the template, what it does, and exactly the storage calls it makes. */
+const DATA_SOURCE_FUNCTIONS: Record<DataSourceLambdaName, { id: string; description: string; grant: (storage: FileStorage, role: iam.Role) => void }> = {
+  upload: {
+    id: 'UploadFunction',
+    description: 'uploadFile: stores the object in S3, then its metadata row in DynamoDB',
+    grant: (storage, role) => storage.grantUploadCore(role),
+  },
+  largeUpload: {
+    id: 'LargeUploadFunction',
+    description: 'createUploadUrl, completeUpload, abortUpload: presigned PUTs and S3 multipart uploads, checked and recorded in DynamoDB',
+    grant: (storage, role) => storage.grantLargeUpload(role),
+  },
+  deleteFile: {
+    id: 'DeleteFileFunction',
+    description: 'deleteFile: deletes the metadata row in DynamoDB, then the object in S3',
+    grant: (storage, role) => storage.grantDeleteFile(role),
+  },
+  download: {
+    id: 'DownloadFunction',
+    description: 'File.downloadUrl: signs S3 GET URLs for a batch of files (AppSync BatchInvoke)',
+    grant: (storage, role) => storage.grantDownload(role),
+  },
+};
+
+const handlersOf = (functions: Record<DataSourceLambdaName, BundledFunction>): Record<DataSourceLambdaName, lambda.IFunction> => {
+  const handlers = {} as Record<DataSourceLambdaName, lambda.IFunction>;
+  for (const name of dataSourceLambdas) handlers[name] = functions[name].function;
+  return handlers;
+};
+
 /** The whole service: storage, users, the Lambdas, the GraphQL API and the REST endpoint. */
 export class FilesStack extends Stack {
   readonly storage: FileStorage;
@@ -52,38 +85,19 @@ export class FilesStack extends Stack {
     // The names functions/core/config.ts reads.
     const storageEnvironment = { FILES_TABLE: storage.table.tableName, FILES_BUCKET: storage.bucket.bucketName };
 
-    const upload = new BundledFunction(this, 'UploadFunction', {
-      lambda: 'upload',
-      description: 'uploadFile: stores the object in S3, then its metadata row in DynamoDB',
-      environment: storageEnvironment,
-    });
-    storage.grantUploadCore(upload.role);
-
-    const largeUpload = new BundledFunction(this, 'LargeUploadFunction', {
-      lambda: 'largeUpload',
-      description: 'createUploadUrl, completeUpload, abortUpload: presigned PUTs and S3 multipart uploads, checked and recorded in DynamoDB',
-      environment: storageEnvironment,
-    });
-    storage.grantLargeUpload(largeUpload.role);
-
-    const deleteFile = new BundledFunction(this, 'DeleteFileFunction', {
-      lambda: 'deleteFile',
-      description: 'deleteFile: deletes the metadata row in DynamoDB, then the object in S3',
-      environment: storageEnvironment,
-    });
-    storage.grantDeleteFile(deleteFile.role);
-
-    const download = new BundledFunction(this, 'DownloadFunction', {
-      lambda: 'download',
-      description: 'File.downloadUrl: signs S3 GET URLs for a batch of files (AppSync BatchInvoke)',
-      environment: storageEnvironment,
-    });
-    storage.grantDownload(download.role);
+    const functions = Object.fromEntries(
+      dataSourceLambdas.map((lambda) => {
+        const { id: functionId, description, grant } = DATA_SOURCE_FUNCTIONS[lambda];
+        const bundled = new BundledFunction(this, functionId, { lambda, description, environment: storageEnvironment });
+        grant(storage, bundled.role);
+        return [lambda, bundled];
+      }),
+    ) as Record<DataSourceLambdaName, BundledFunction>;
 
     const graphql = new FilesGraphqlApi(this, 'GraphQL', {
       auth,
       storage,
-      functions: { upload: upload.function, largeUpload: largeUpload.function, deleteFile: deleteFile.function, download: download.function },
+      functions: handlersOf(functions),
       apiKeyName: props.apiKeyName ?? 'Default',
     });
 
@@ -100,10 +114,10 @@ export class FilesStack extends Stack {
 
     this.storage = storage;
     this.auth = auth;
-    this.uploadFunction = upload;
-    this.largeUploadFunction = largeUpload;
-    this.deleteFileFunction = deleteFile;
-    this.downloadFunction = download;
+    this.uploadFunction = functions.upload;
+    this.largeUploadFunction = functions.largeUpload;
+    this.deleteFileFunction = functions.deleteFile;
+    this.downloadFunction = functions.download;
     this.restUploadFunction = restUpload;
     this.graphql = graphql;
     this.rest = rest;
