@@ -1,10 +1,12 @@
 /**
- * Who `files` calls as: an API key (the local server's own by default), or —
- * against the local server only — a user-pool user, whose token the server's
- * POST /local/token hands out. Each mode yields the HTTP headers of a GraphQL
+ * Who `files` calls as: an API key (the local server's own by default), or a
+ * user-pool user — against the local server, with the token its POST
+ * /local/token hands out; against a deployed stack, with the access token of a
+ * Cognito sign-in (cli/cognito.ts). Each mode yields the HTTP headers of a GraphQL
  * request and the auth object AppSync's real-time protocol repeats in the
  * WebSocket handshake and in every start message.
  */
+import { cognitoAccessToken, type SignInIo } from './cognito';
 import { CliError, UsageError } from './errors';
 import { networkError, readJson, send } from './http';
 import type { Target } from './target';
@@ -59,17 +61,21 @@ async function localToken(url: string, username: string, groups: string[], ca: s
   throw new CliError(errorType, message);
 }
 
-export async function resolveAuth(target: Target, options: AuthOptions, signal: AbortSignal): Promise<Auth> {
+export async function resolveAuth(target: Target, options: AuthOptions, signal: AbortSignal, io: SignInIo): Promise<Auth> {
   if (options.apiKey !== undefined && options.user !== undefined) throw new UsageError('Choose one: --api-key or --user.');
   if (options.groups !== undefined && options.user === undefined) throw new UsageError('--groups goes with --user.');
   if (options.user !== undefined) {
+    if (target.cognito) {
+      // Cognito decides the groups; --groups would be a claim nobody honours.
+      if (options.groups !== undefined) throw new UsageError('--groups is for the local server: a Cognito user\'s groups are the user pool\'s.');
+      return tokenAuth(options.user, await cognitoAccessToken(target.cognito, options.user, io));
+    }
     if (!target.localTokenUrl) {
-      // Cognito sign-in (SRP, MFA, token refresh) is another piece of work; until then say so plainly.
-      throw new UsageError(`Signing in as a Cognito user against a deployed stack is not supported yet: use --api-key. (Target: ${target.source}.)`);
+      throw new UsageError(`No user pool for ${target.source}: --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.`);
     }
     return tokenAuth(options.user, await localToken(target.localTokenUrl, options.user, options.groups ?? [], target.ca, signal));
   }
   const key = options.apiKey ?? target.apiKey;
-  if (!key) throw new UsageError(`No API key for ${target.source}: pass --api-key (Cognito sign-in is not supported yet).`);
+  if (!key) throw new UsageError(`No API key for ${target.source}: pass --api-key, or sign in with --user.`);
   return apiKeyAuth(key);
 }

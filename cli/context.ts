@@ -45,16 +45,16 @@ const groupList = (value: string): string[] => {
 export function withConnectionOptions(command: Command): Command {
   return command
     .option('--endpoints <file>', 'endpoints.json of a local server (default: $DATA_DIR/endpoints.json, else ./.data/endpoints.json)')
-    .option('--outputs <file>', 'cdk-outputs.json of a deployed stack (needs --api-key)')
+    .option('--outputs <file>', 'cdk-outputs.json of a deployed stack (with --api-key, or --user to sign in through its Cognito user pool)')
     .option('--url <graphqlUrl>', 'the API\'s GraphQL URL (needs --api-key, or --user for a local server)')
     .option('--realtime-url <url>', 'with --url: the real-time WebSocket URL, when it cannot be derived')
     .option('--api-key <key>', 'call with this API key (default for a local server: its own key)')
-    .option('--user <name>', 'call as this user-pool user (local server only; its token comes from the server)')
+    .option('--user <name>', 'call as this user-pool user (local server: a token from the server; deployed stack: Cognito sign-in, password from FILES_PASSWORD or a prompt, tokens cached under ~/.config/codecraft-files)')
     .option('--groups <g1,g2>', 'with --user: the user\'s groups, e.g. project-42 or admins', groupList);
 }
 
 export async function connect(options: ConnectionOptions, context: Context): Promise<Connection> {
   const target = await resolveTarget(options, context.env, context.cwd, context.repoRoot);
-  const auth = await resolveAuth(target, options, context.signal);
+  const auth = await resolveAuth(target, options, context.signal, { env: context.env, stderr: context.stderr });
   return { target, auth, api: graphqlClient(target, auth) };
 }

@@ -30,7 +30,8 @@ function program(context: Context): Command {
       'after',
       `
 Targets: the local server by default ($DATA_DIR/endpoints.json or ./.data/endpoints.json, written by \`npm start\`),
-a deployed stack with --outputs cdk-outputs.json --api-key KEY, or --url URL --api-key KEY.
+a deployed stack with --outputs cdk-outputs.json and --api-key KEY or --user NAME (Cognito sign-in; FILES_PASSWORD or
+a prompt), or --url URL --api-key KEY.
 Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 interrupted (Ctrl-C).`,
     );
 

@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
+import type { CognitoPool } from './cognito';
 import { CliError, UsageError } from './errors';
 
 export interface Target {
@@ -12,6 +13,8 @@ export interface Target {
   realtimeUrl: string;
   /** POST {username, groups} → {token}: only the local server has it; a deployed stack signs users in through Cognito. */
   localTokenUrl?: string;
+  /** A deployed stack's user pool and app client (cdk-outputs.json's UserPoolId, UserPoolClientId): where --user signs in. */
+  cognito?: CognitoPool;
   /** The key to use when no --api-key is given: the local server's own. */
   apiKey?: string;
   /** The local server's CA (PEM), trusted for its https:// and wss:// endpoints. */
@@ -66,14 +69,19 @@ async function fromEndpointsFile(file: string): Promise<Target> {
 }
 
 /** cdk-outputs.json: {"<StackName>": {"GraphQLUrl": …, "RealtimeUrl": …, …}}; the stack that has a GraphQLUrl. */
-async function fromCdkOutputs(file: string): Promise<Target> {
+async function fromCdkOutputs(file: string, env: NodeJS.ProcessEnv): Promise<Target> {
   const json = await readJsonFile(file, 'the CDK outputs file');
   const stacks = typeof json === 'object' && json !== null ? Object.entries(json as Record<string, Record<string, unknown>>) : [];
   const found = stacks.find(([, outputs]) => text(outputs?.GraphQLUrl));
   if (!found) throw new CliError('ValidationError', `${file} names no stack with a GraphQLUrl output: write it with \`npx cdk deploy --outputs-file ${path.basename(file)}\`.`);
   const [stack, outputs] = found;
   const graphqlUrl = text(outputs.GraphQLUrl)!;
-  return { graphqlUrl, realtimeUrl: text(outputs.RealtimeUrl) ?? realtimeUrlOf(graphqlUrl), source: `${file} (stack ${stack})` };
+  const userPoolId = text(outputs.UserPoolId);
+  const clientId = text(outputs.UserPoolClientId);
+  // FILES_COGNITO_ENDPOINT: a Cognito-compatible endpoint in place of AWS's (the tests' local emulation).
+  const endpoint = text(env.FILES_COGNITO_ENDPOINT);
+  const cognito = userPoolId && clientId ? { userPoolId, clientId, ...(endpoint ? { endpoint } : {}) } : undefined;
+  return { graphqlUrl, realtimeUrl: text(outputs.RealtimeUrl) ?? realtimeUrlOf(graphqlUrl), cognito, source: `${file} (stack ${stack})` };
 }
 
 const APPSYNC_HOST = /\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com$/;
@@ -126,7 +134,7 @@ export async function resolveTarget(options: TargetOptions, env: NodeJS.ProcessE
   if (chosen.length > 1) throw new UsageError(`Choose one target: ${chosen.map((name) => `--${name}`).join(' or ')}.`);
   if (options.realtimeUrl !== undefined && options.url === undefined) throw new UsageError('--realtime-url goes with --url.');
   if (options.endpoints !== undefined) return fromEndpointsFile(path.resolve(cwd, options.endpoints));
-  if (options.outputs !== undefined) return fromCdkOutputs(path.resolve(cwd, options.outputs));
+  if (options.outputs !== undefined) return fromCdkOutputs(path.resolve(cwd, options.outputs), env);
   if (options.url !== undefined) return fromUrl(options.url, options.realtimeUrl);
   const candidates = defaultEndpointsFiles(env, cwd, repoRoot);
   for (const file of candidates) if (await exists(file)) return fromEndpointsFile(file);

@@ -36,8 +36,11 @@ export interface FilesCli {
   dataDir: string;
   /** The CLI's working directory: where test files are written and downloads land. */
   workDir: string;
-  start(args: string[]): Running;
-  run(args: string[]): Promise<Finished>;
+  /** XDG_CONFIG_HOME of every run: where a Cognito sign-in caches its tokens (never the real ~/.config). */
+  configHome: string;
+  /** `env` adds to (or, with undefined, removes from) the CLI's environment. */
+  start(args: string[], env?: NodeJS.ProcessEnv): Running;
+  run(args: string[], env?: NodeJS.ProcessEnv): Promise<Finished>;
 }
 
 export function useFilesCli(): FilesCli {
@@ -46,6 +49,7 @@ export function useFilesCli(): FilesCli {
   beforeAll(async () => {
     fixture.dataDir = await tempDir('cli-data');
     fixture.workDir = await tempDir('cli-work');
+    fixture.configHome = await tempDir('cli-config');
     fixture.server = await startLocalServer({ port: 0, dataDir: fixture.dataDir });
     const { server } = fixture;
     // What `npm start` writes; the server itself writes no file.
@@ -55,11 +59,11 @@ export function useFilesCli(): FilesCli {
     await fixture.server?.close();
   });
 
-  fixture.start = (args) => {
+  fixture.start = (args, env = {}) => {
     const child = spawn(process.execPath, [FILES_BIN, ...args], {
       cwd: fixture.workDir,
       // As after `npm start` with this DATA_DIR; not as under `npm run files` (which changes directory to INIT_CWD).
-      env: { ...process.env, DATA_DIR: fixture.dataDir, npm_lifecycle_event: undefined, INIT_CWD: undefined },
+      env: { ...process.env, DATA_DIR: fixture.dataDir, XDG_CONFIG_HOME: fixture.configHome, npm_lifecycle_event: undefined, INIT_CWD: undefined, ...env },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
@@ -69,7 +73,7 @@ export function useFilesCli(): FilesCli {
     const finished = new Promise<Finished>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
     return { child, output: () => ({ stdout, stderr }), finished };
   };
-  fixture.run = (args) => fixture.start(args).finished;
+  fixture.run = (args, env) => fixture.start(args, env).finished;
   return fixture;
 }
 

@@ -289,9 +289,9 @@ describe('exit codes', () => {
       [['ls', '--project', 'p', '--url', 'http://127.0.0.1:1/graphql', '--outputs', outputs], 'error: Choose one target: --outputs or --url.\n'],
       [
         ['ls', '--project', 'p', '--outputs', outputs, '--user', 'alice'],
-        `error: Signing in as a Cognito user against a deployed stack is not supported yet: use --api-key. (Target: ${outputs} (stack CodeCraftFiles).)\n`,
+        `error: No user pool for ${outputs} (stack CodeCraftFiles): --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.\n`,
       ],
-      [['ls', '--project', 'p', '--outputs', outputs], `error: No API key for ${outputs} (stack CodeCraftFiles): pass --api-key (Cognito sign-in is not supported yet).\n`],
+      [['ls', '--project', 'p', '--outputs', outputs], `error: No API key for ${outputs} (stack CodeCraftFiles): pass --api-key, or sign in with --user.\n`],
     ];
     const results = await Promise.all(cases.map(([args]) => cli.run(args)));
     expect(results).toEqual(cases.map(([, stderr]) => ({ code: 2, stdout: '', stderr })));

@@ -1,0 +1,118 @@
+/**
+ * `files --outputs cdk-outputs.json --user NAME`: signing in to a deployed
+ * stack's Cognito user pool through Amplify, as a user runs it (the bin in a
+ * child process). AWS cannot run here: a local emulation of the user pool's
+ * auth API (test/support/cognito-emulator.ts, SRP checked as Cognito checks it)
+ * stands in for Cognito, and its tokens are signed with the local server's key,
+ * so the local API plays the deployed AppSync API.
+ */
+import { randomUUID } from 'node:crypto';
+import { readdir, rm, stat, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { UploadFileDocument } from '../../generated/operations';
+import { startCognitoEmulator, type CognitoEmulator } from '../support/cognito-emulator';
+import { postGraphQL } from '../support/local-server';
+import { useFilesCli, waitFor } from './cli-process';
+
+const cli = useFilesCli();
+let cognito: CognitoEmulator;
+let outputs: string;
+
+beforeAll(async () => {
+  const { server } = cli;
+  cognito = await startCognitoEmulator({ userPoolId: server.userPool.userPoolId, clientId: server.userPool.clientId, signToken: (request) => server.signToken(request) });
+  outputs = path.join(cli.workDir, 'cdk-outputs.json');
+  const stack = { GraphQLUrl: server.graphqlUrl, RealtimeUrl: server.realtimeUrl, UserPoolId: server.userPool.userPoolId, UserPoolClientId: server.userPool.clientId };
+  await writeFile(outputs, JSON.stringify({ CodeCraftFiles: stack }));
+});
+afterAll(async () => {
+  await cognito?.close();
+});
+
+const project = () => `cog${randomUUID().slice(0, 8)}`;
+const seed = async (projectID: string, fileName: string) => {
+  const { body } = await postGraphQL(
+    cli.server.graphqlUrl,
+    { query: UploadFileDocument.toString(), variables: { input: { projectID, fileName, fileType: 'text', contentBase64: Buffer.from('hi').toString('base64') } } },
+    { 'x-api-key': cli.server.apiKey },
+  );
+  expect(body.errors).toBeUndefined();
+};
+const tokenFiles = async () => (await readdir(path.join(cli.configHome, 'codecraft-files')).catch(() => [] as string[])).filter((name) => name.startsWith('tokens-'));
+
+describe('files --outputs … --user (Cognito sign-in)', () => {
+  it('signs in with SRP, sets the new password an admin-created user must choose, lists; the next run reuses the cached tokens', async () => {
+    const projectID = project();
+    await seed(projectID, 'plan.txt');
+    cognito.addUser({ username: 'carol', password: 'Temporary-1', groups: [`project-${projectID}`], temporary: true });
+    const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint };
+    const before = cognito.calls.length;
+
+    const first = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'carol'], { ...env, FILES_PASSWORD: 'Temporary-1', FILES_NEW_PASSWORD: 'Chosen-by-carol-2' });
+
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(first.stdout).toMatch(/^NAME +SIZE +TYPE +UPLOADED BY +UPLOADED +FILE ID\nplan\.txt +2 B +text +api-key /);
+    expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:NEW_PASSWORD_REQUIRED']);
+    const [file] = await tokenFiles();
+    expect(file).toMatch(/carol\.json$/);
+    expect((await stat(path.join(cli.configHome, 'codecraft-files', file))).mode & 0o777).toBe(0o600);
+
+    // No password this time (stdin is closed: a prompt would fail): the cached access token is used, Cognito is not called.
+    const second = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'carol'], env);
+    expect([second.code, second.stderr, second.stdout]).toEqual([0, '', first.stdout]);
+    expect(cognito.calls.length).toBe(before + 3);
+
+    // The token carries the pool's groups: another project is refused.
+    const other = await cli.run(['ls', '--project', project(), '--outputs', outputs, '--user', 'carol'], env);
+    expect(other.code).not.toBe(0);
+    expect(other.stderr).toMatch(/Not authorized for project/);
+
+    // Without the cache, the new password signs in at once: no NEW_PASSWORD_REQUIRED again.
+    await rm(path.join(cli.configHome, 'codecraft-files', file));
+    const again = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'carol'], { ...env, FILES_PASSWORD: 'Chosen-by-carol-2' });
+    expect([again.code, again.stderr, again.stdout]).toEqual([0, '', first.stdout]);
+    expect(cognito.calls.slice(before + 3)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER']);
+  }, 30_000);
+
+  it('refreshes an expired access token with the cached refresh token', async () => {
+    const projectID = project();
+    await seed(projectID, 'a.txt');
+    // 10 s tokens: good when issued; 6 s later within the 5 s Amplify allows before expiry, so it refreshes them.
+    cognito.addUser({ username: 'dave', password: 'Dave-password-1', groups: [`project-${projectID}`], tokenLifetime: 10 });
+    const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint };
+    const before = cognito.calls.length;
+    const first = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'dave'], { ...env, FILES_PASSWORD: 'Dave-password-1' });
+    expect([first.code, first.stderr]).toEqual([0, '']);
+    expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER']);
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    const second = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'dave'], env);
+    expect([second.code, second.stderr, second.stdout]).toEqual([0, '', first.stdout]);
+    // Amplify 6 refreshes with GetTokensFromRefreshToken; no password, no SRP.
+    expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'GetTokensFromRefreshToken']);
+  }, 30_000);
+
+  it('watches over the real-time socket with the signed-in user\'s access token', async () => {
+    const projectID = project();
+    cognito.addUser({ username: 'frank', password: 'Frank-password-1', groups: [`project-${projectID}`] });
+    const watcher = cli.start(['watch', '--project', projectID, '--outputs', outputs, '--user', 'frank'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Frank-password-1' });
+    await waitFor(watcher, 'stderr', /Watching project/);
+    await seed(projectID, 'live.txt');
+    await waitFor(watcher, 'stdout', /uploaded +live\.txt/);
+    watcher.child.kill('SIGINT');
+    const watched = await watcher.finished;
+    expect([watched.code, watched.stderr]).toEqual([0, `Watching project ${projectID} for uploads and deletions as user frank (Ctrl-C stops).\n`]);
+    expect(cli.server.activeSubscriptions()).toBe(0);
+  }, 30_000);
+
+  it('refuses a wrong password with Cognito\'s answer, and says so when there is no password to read', async () => {
+    cognito.addUser({ username: 'erin', password: 'Erin-password-1' });
+    const wrong = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'not-it' });
+    expect(wrong).toEqual({ code: 1, stdout: '', stderr: 'NotAuthorizedException: Incorrect username or password.\n' });
+    expect(await tokenFiles()).not.toContainEqual(expect.stringMatching(/erin/));
+
+    // stdin is closed (not a terminal, no input): the prompt cannot be answered.
+    const silent = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: undefined });
+    expect(silent).toEqual({ code: 1, stdout: '', stderr: 'Password for erin: \nNoInput: No answer to "Password for erin:" on stdin.\n' });
+  });
+});
