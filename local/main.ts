@@ -3,12 +3,14 @@
  *   PORT      (default 4000)
  *   DATA_DIR  (default .data) — files, metadata and keys survive restarts there
  *   IN_MEMORY=1 — keep nothing: storage and keys live and die with the process
+ *   FILES_PAGE_OUTPUTS=cdk-outputs.json — point the /files page at that deployed stack
  *   DYNAMODB_ENDPOINT, S3_ENDPOINT, … — use storage running elsewhere (local/storage/external.ts)
  */
-import { writeFile } from 'node:fs/promises';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleIfChanged } from '../infra/bundle';
 import { endpointsOf } from './endpoints';
+import { deployedTargetFromOutputs } from './files-page/files-page';
 import { startLocalServer } from './server';
 import { externalStorageFromEnv } from './storage/external';
 
@@ -22,7 +24,10 @@ async function main(): Promise<void> {
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
 
   await bundleIfChanged();
-  const server = await startLocalServer({ port, dataDir, storage: externalStorageFromEnv(process.env) });
+  // FILES_PAGE_OUTPUTS=cdk-outputs.json: the /files page signs in to, and works on, that deployed stack.
+  const pageOutputs = process.env.FILES_PAGE_OUTPUTS;
+  const filesPageTarget = pageOutputs ? deployedTargetFromOutputs(await readFile(path.resolve(pageOutputs), 'utf8')) : undefined;
+  const server = await startLocalServer({ port, dataDir, storage: externalStorageFromEnv(process.env), filesPageTarget });
   const endpoints = endpointsOf(server);
   if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
 

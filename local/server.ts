@@ -13,7 +13,7 @@ import { bundlePaths } from '../infra/bundle';
 import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
 import { consoleAsset, consolePage } from './console/console-page';
-import { FILES_PAGE_PATH, FILES_SCRIPT_PATH, filesPage, filesScript } from './files-page/files-page';
+import { FILES_PAGE_PATH, FILES_SCRIPT_PATH, filesPage, filesScript, type DeployedPageTarget } from './files-page/files-page';
 import { lazyLambdaHandler, type InvocationCounts } from './data-sources/lambda';
 import { dataSourceLambdas, type DataSourceLambdaName } from '../infra/api-definition';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
@@ -46,6 +46,8 @@ export interface LocalServerOptions {
   region?: string;
   /** How often the real-time endpoint sends `ka` (60 s by default). */
   keepAliveMs?: number;
+  /** Point the /files page at a deployed stack (Cognito sign-in) instead of this server. */
+  filesPageTarget?: DeployedPageTarget;
 }
 
 export interface LocalServer {
@@ -194,7 +196,9 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     } else if (req.method === 'GET' && pathname.startsWith('/console/') && (asset = await consoleAsset(pathname.slice('/console/'.length)))) {
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
     } else if (req.method === 'GET' && pathname === FILES_PAGE_PATH) {
-      const page = filesPage({ graphqlUrl: graphqlUrlFor(req), region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool });
+      const page = filesPage(
+        options.filesPageTarget ?? { graphqlUrl: graphqlUrlFor(req), region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool },
+      );
       // No framing by other pages (clickjacking of Delete).
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }).end(page);
     } else if (req.method === 'GET' && pathname === FILES_SCRIPT_PATH) {

@@ -8,12 +8,26 @@ import { bundlePaths } from '../../infra/bundle';
 export const FILES_PAGE_PATH = '/files';
 export const FILES_SCRIPT_PATH = '/files/app.js';
 
+/** web/files/config.ts's PageConfig, as this server fills it. */
 export interface FilesPageConfig {
   graphqlUrl: string;
   region: string;
-  apiKey: string;
-  localTokenUrl: string;
+  /** Local sign-in options; absent when the page is pointed at a deployed stack. */
+  apiKey?: string;
+  localTokenUrl?: string;
   userPool: { userPoolId: string; clientId: string };
+  cognitoEndpoint?: string;
+}
+
+/** A deployed stack to point the page at instead of this server: its GraphQL URL and user pool (sign-in through Cognito). */
+export type DeployedPageTarget = Pick<FilesPageConfig, 'graphqlUrl' | 'region' | 'userPool' | 'cognitoEndpoint'>;
+
+/** The target from `cdk deploy --outputs-file cdk-outputs.json`: the stack's GraphQLUrl, UserPoolId and UserPoolClientId. */
+export function deployedTargetFromOutputs(json: string): DeployedPageTarget {
+  const stacks = Object.values(JSON.parse(json) as Record<string, Record<string, string>>);
+  const stack = stacks.find((outputs) => outputs.GraphQLUrl && outputs.UserPoolId && outputs.UserPoolClientId);
+  if (!stack) throw new Error('The outputs file names no stack with GraphQLUrl, UserPoolId and UserPoolClientId outputs.');
+  return { graphqlUrl: stack.GraphQLUrl, region: stack.UserPoolId.split('_')[0], userPool: { userPoolId: stack.UserPoolId, clientId: stack.UserPoolClientId } };
 }
 
 const STYLE = `

@@ -239,7 +239,12 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     },
   };
 
+  // Cognito answers browsers of any origin: sign-in pages call it directly.
+  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control', 'access-control-allow-methods': 'POST' };
+
   async function handle(req: IncomingMessage, res: ServerResponse) {
+    // Cognito allows whatever headers the SDK asks for (amz-sdk-request, amz-sdk-invocation-id, …).
+    if (req.method === 'OPTIONS') return void res.writeHead(204, { ...cors, 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' }).end();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');
@@ -257,7 +262,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       status = known.status;
       answer = { __type: known.type, message: known.message };
     }
-    res.writeHead(status, { 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
+    res.writeHead(status, { ...cors, 'content-type': 'application/x-amz-json-1.1', 'x-amzn-requestid': randomUUID() });
     res.end(JSON.stringify(answer));
   }
 

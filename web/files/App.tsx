@@ -1,3 +1,4 @@
+import { signOut } from 'aws-amplify/auth';
 import { useState } from 'react';
 import { FilesApi } from './api';
 import type { PageConfig } from './config';
@@ -18,7 +19,13 @@ export function App({ config }: { config: PageConfig }) {
       <header className="bar">
         <h1>CodeCraft Files</h1>
         <span aria-label="Signed in as">{signedIn.session.label}</span>
-        <button type="button" onClick={() => setSignedIn(undefined)}>
+        <button
+          type="button"
+          onClick={() => {
+            if (signedIn.session.kind === 'cognito') void signOut().catch(() => {});
+            setSignedIn(undefined);
+          }}
+        >
           Sign out
         </button>
       </header>

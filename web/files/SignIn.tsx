@@ -1,9 +1,10 @@
 import { useState } from 'react';
 import type { PageConfig } from './config';
 import { plainMessage } from './errors';
+import { CognitoSignIn } from './CognitoSignIn';
 import { localUserSession, type Session } from './session';
 
-/** Local sign-in: any user name and groups (the local server mints the token), or the API key. */
+/** Local sign-in: any user name and groups (the local server mints the token); a deployed stack's user pool; or the API key. */
 export function SignIn({ config, onSignedIn }: { config: PageConfig; onSignedIn: (session: Session) => void }) {
   const [username, setUsername] = useState('');
   const [groups, setGroups] = useState('');
@@ -41,6 +42,7 @@ export function SignIn({ config, onSignedIn }: { config: PageConfig; onSignedIn:
           <button type="submit">Sign in</button>
         </form>
       )}
+      {!config.localTokenUrl && <CognitoSignIn config={config} onSignedIn={onSignedIn} />}
       {config.apiKey && (
         <p>
           <button type="button" onClick={() => onSignedIn({ kind: 'apiKey', label: 'API key' })}>

@@ -7,6 +7,8 @@ export interface PageConfig {
   /** The local server's token endpoint: sign in as any user name and groups (local development only). */
   localTokenUrl?: string;
   userPool: { userPoolId: string; clientId: string };
+  /** A Cognito-compatible endpoint instead of AWS's (Amplify's userPoolEndpoint). */
+  cognitoEndpoint?: string;
 }
 
 export function readConfig(): PageConfig {

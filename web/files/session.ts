@@ -9,7 +9,11 @@ import { generateClient } from 'aws-amplify/api';
 import { decodeJWT } from 'aws-amplify/auth';
 import type { PageConfig } from './config';
 
-export type Session = { kind: 'apiKey'; label: string } | { kind: 'user'; label: string; token: string; groups: string[] };
+export type Session =
+  | { kind: 'apiKey'; label: string }
+  | { kind: 'user'; label: string; token: string; groups: string[] }
+  /** Signed in to the user pool with Amplify's signIn: Amplify holds and refreshes the tokens. */
+  | { kind: 'cognito'; label: string };
 
 /** The part of Amplify's client the page uses: its generated types are too deep for string documents. */
 export interface GraphQLClient {
@@ -30,10 +34,23 @@ export async function localUserSession(config: PageConfig, username: string, gro
   return { kind: 'user', label: username, token: body.token, groups };
 }
 
+const cognitoConfig = (config: PageConfig) => ({
+  Cognito: {
+    userPoolId: config.userPool.userPoolId,
+    userPoolClientId: config.userPool.clientId,
+    ...(config.cognitoEndpoint ? { userPoolEndpoint: config.cognitoEndpoint } : {}),
+  },
+});
+
+/** Amplify's Auth, before signIn: the user pool of the stack the page is pointed at. */
+export function configureUserPool(config: PageConfig): void {
+  Amplify.configure({ Auth: cognitoConfig(config) });
+}
+
 export function clientFor(config: PageConfig, session: Session): GraphQLClient {
   Amplify.configure(
     {
-      Auth: { Cognito: { userPoolId: config.userPool.userPoolId, userPoolClientId: config.userPool.clientId } },
+      Auth: cognitoConfig(config),
       API: {
         GraphQL: {
           endpoint: config.graphqlUrl,
