@@ -9,6 +9,7 @@ import { Amplify } from 'aws-amplify';
 import { confirmSignIn, fetchAuthSession, signIn, type SignInOutput } from 'aws-amplify/auth';
 import { cognitoUserPoolsTokenProvider } from 'aws-amplify/auth/cognito';
 import { ConsoleLogger } from 'aws-amplify/utils';
+import { createHash } from 'node:crypto';
 import { chmod, mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -133,7 +134,9 @@ const cognitoError = (error: unknown): CliError => {
 
 /** The user's access token: cached and still good (or refreshed by Amplify), else from a fresh sign-in. */
 export async function cognitoAccessToken(pool: CognitoPool, username: string, io: SignInIo): Promise<string> {
-  const file = path.join(configDir(io.env), `tokens-${safe(pool.userPoolId)}-${safe(pool.clientId)}-${safe(username)}.json`);
+  // The user name hashed, not cleaned: "bob@x.io" and "bob_x.io" must never share a cache.
+  const user = createHash('sha256').update(username).digest('hex').slice(0, 32);
+  const file = path.join(configDir(io.env), `tokens-${safe(pool.userPoolId)}-${safe(pool.clientId)}-${user}.json`);
   // A chosen endpoint is no mistake: without this, Amplify warns of it on stderr at every run.
   if (pool.endpoint) ConsoleLogger.LOG_LEVEL = 'ERROR';
   Amplify.configure({ Auth: { Cognito: { userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, ...(pool.endpoint ? { userPoolEndpoint: pool.endpoint } : {}) } } });

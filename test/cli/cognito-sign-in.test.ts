@@ -6,7 +6,7 @@
  * stands in for Cognito, and its tokens are signed with the local server's key,
  * so the local API plays the deployed AppSync API.
  */
-import { randomUUID } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { readdir, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -55,7 +55,8 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect(first.stdout).toMatch(/^NAME +SIZE +TYPE +UPLOADED BY +UPLOADED +FILE ID\nplan\.txt +2 B +text +api-key /);
     expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:NEW_PASSWORD_REQUIRED']);
     const [file] = await tokenFiles();
-    expect(file).toMatch(/carol\.json$/);
+    // Named by the user name's hash: no two names can share a cache.
+    expect(file).toBe(`tokens-us-east-1_CodeCraftLocal-codecraft-local-client-${createHash('sha256').update('carol').digest('hex').slice(0, 32)}.json`);
     expect((await stat(path.join(cli.configHome, 'codecraft-files', file))).mode & 0o777).toBe(0o600);
 
     // No password this time (stdin is closed: a prompt would fail): the cached access token is used, Cognito is not called.

@@ -19,6 +19,7 @@
  */
 import { createHash, createHmac, randomBytes, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { base32Encode, totpMatches } from './totp';
 import type { AddressInfo } from 'node:net';
 import type { TokenRequest } from '../../local/auth/cognito-tokens';
 
@@ -65,6 +66,10 @@ interface User {
   verifier: bigint;
   mustChangePassword: boolean;
   tokenLifetime?: number;
+  /** MFA required (the deployed pool's setting): TOTP set up at the first sign-in, a code at every one. */
+  mfa: boolean;
+  /** The authenticator's secret, base32, once set up. */
+  totpSecret?: string;
 }
 
 interface PendingSrp {
@@ -80,6 +85,14 @@ interface PendingNewPassword {
   userId: string;
 }
 
+/** After the password: TOTP to set up (its secret once associated, `verified` once a code proved it), or a code to give. */
+interface PendingMfa {
+  kind: 'mfa-setup' | 'totp';
+  userId: string;
+  secret?: string;
+  verified?: boolean;
+}
+
 export interface CognitoEmulatorOptions {
   userPoolId: string;
   clientId: string;
@@ -92,7 +105,9 @@ export interface CognitoEmulatorOptions {
 export interface CognitoEmulator {
   endpoint: string;
   /** As AdminCreateUser with a temporary password: the first sign-in meets NEW_PASSWORD_REQUIRED. */
-  addUser(user: { username: string; password: string; groups?: string[]; temporary?: boolean; tokenLifetime?: number }): void;
+  addUser(user: { username: string; password: string; groups?: string[]; temporary?: boolean; tokenLifetime?: number; mfa?: boolean }): void;
+  /** A user's authenticator secret (base32), once set up: what a test's "authenticator app" holds. */
+  totpSecretOf(username: string): string | undefined;
   /** Every X-Amz-Target answered, in order ("InitiateAuth:USER_SRP_AUTH", "RespondToAuthChallenge:PASSWORD_VERIFIER", …). */
   calls: string[];
   close(): Promise<void>;
@@ -111,7 +126,7 @@ class CognitoError extends Error {
 export async function startCognitoEmulator(options: CognitoEmulatorOptions): Promise<CognitoEmulator> {
   const poolName = options.userPoolId.split('_')[1] ?? '';
   const users = new Map<string, User>();
-  const sessions = new Map<string, PendingSrp | PendingNewPassword>();
+  const sessions = new Map<string, PendingSrp | PendingNewPassword | PendingMfa>();
   const refreshTokens = new Map<string, string>();
   const calls: string[] = [];
 
@@ -145,7 +160,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     if (!user) throw new CognitoError('NotAuthorizedException', 'Incorrect username or password.');
     return user;
   };
-  const newSession = (pending: PendingSrp | PendingNewPassword) => {
+  const newSession = (pending: PendingSrp | PendingNewPassword | PendingMfa) => {
     const id = randomBytes(48).toString('base64url');
     sessions.set(id, pending);
     return id;
@@ -204,6 +219,27 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     return user;
   }
 
+  /** The password is right: tokens, unless the pool's MFA wants TOTP set up or a code first. */
+  async function afterPassword(user: User) {
+    if (!user.mfa) return tokens(user, true);
+    if (user.totpSecret) {
+      return { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: newSession({ kind: 'totp', userId: user.username }), ChallengeParameters: { USER_ID_FOR_SRP: user.username } };
+    }
+    return {
+      ChallengeName: 'MFA_SETUP',
+      Session: newSession({ kind: 'mfa-setup', userId: user.username }),
+      ChallengeParameters: { MFAS_CAN_SETUP: '["SOFTWARE_TOKEN_MFA"]', USER_ID_FOR_SRP: user.username },
+    };
+  }
+
+  /** The session of an MFA set-up in progress, taken (sessions are single-use). */
+  function setupSession(body: Record<string, any>): PendingMfa {
+    const pending = typeof body.Session === 'string' ? sessions.get(body.Session) : undefined;
+    if (pending?.kind !== 'mfa-setup') throw new CognitoError('NotAuthorizedException', 'Invalid session for the user, session is expired.');
+    sessions.delete(body.Session);
+    return pending;
+  }
+
   async function respondToAuthChallenge(body: Record<string, any>) {
     checkClient(body);
     const pending = typeof body.Session === 'string' ? sessions.get(body.Session) : undefined;
@@ -212,7 +248,7 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     const responses = body.ChallengeResponses ?? {};
     if (body.ChallengeName === 'PASSWORD_VERIFIER' && pending.kind === 'srp') {
       const user = verifyPasswordClaim(pending, responses);
-      if (!user.mustChangePassword) return tokens(user, true);
+      if (!user.mustChangePassword) return afterPassword(user);
       return {
         ChallengeName: 'NEW_PASSWORD_REQUIRED',
         Session: newSession({ kind: 'new-password', userId: user.username }),
@@ -225,6 +261,16 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
       if (typeof password !== 'string' || password.length < 8) throw new CognitoError('InvalidPasswordException', 'Password does not conform to policy: Password not long enough');
       setPassword(user, password);
       user.mustChangePassword = false;
+      return afterPassword(user);
+    }
+    if (body.ChallengeName === 'MFA_SETUP' && pending.kind === 'mfa-setup' && pending.verified) return tokens(userOf(pending.userId), true);
+    if (body.ChallengeName === 'SOFTWARE_TOKEN_MFA' && pending.kind === 'totp') {
+      const user = userOf(pending.userId);
+      if (!totpMatches(user.totpSecret!, responses.SOFTWARE_TOKEN_MFA_CODE)) {
+        // A mistyped code may be tried again within the same session.
+        sessions.set(body.Session, pending);
+        throw new CognitoError('CodeMismatchException', 'Invalid code received for user');
+      }
       return tokens(user, true);
     }
     throw new CognitoError('InvalidParameterException', `Unexpected challenge ${body.ChallengeName}.`);
@@ -233,6 +279,17 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   const handlers: Record<string, (body: Record<string, any>) => Promise<unknown>> = {
     InitiateAuth: initiateAuth,
     RespondToAuthChallenge: respondToAuthChallenge,
+    AssociateSoftwareToken: async (body) => {
+      const pending = setupSession(body);
+      const secret = base32Encode(randomBytes(20));
+      return { SecretCode: secret, Session: newSession({ ...pending, secret }) };
+    },
+    VerifySoftwareToken: async (body) => {
+      const pending = setupSession(body);
+      if (!pending.secret || !totpMatches(pending.secret, body.UserCode)) throw new CognitoError('CodeMismatchException', 'Invalid code received for user');
+      userOf(pending.userId).totpSecret = pending.secret;
+      return { Status: 'SUCCESS', Session: newSession({ ...pending, verified: true }) };
+    },
     GetTokensFromRefreshToken: async (body) => {
       checkClient(body);
       return fromRefreshToken(body.RefreshToken);
@@ -272,8 +329,9 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   return {
     endpoint: `http://127.0.0.1:${port}`,
     calls,
-    addUser({ username, password, groups = [], temporary = false, tokenLifetime }) {
-      const user: User = { username, groups, salt: 0n, verifier: 0n, mustChangePassword: temporary, tokenLifetime };
+    totpSecretOf: (username) => users.get(username)?.totpSecret,
+    addUser({ username, password, groups = [], temporary = false, tokenLifetime, mfa = false }) {
+      const user: User = { username, groups, salt: 0n, verifier: 0n, mustChangePassword: temporary, tokenLifetime, mfa };
       setPassword(user, password);
       users.set(username, user);
     },

@@ -21,8 +21,9 @@ export function App({ config }: { config: PageConfig }) {
         <span aria-label="Signed in as">{signedIn.session.label}</span>
         <button
           type="button"
-          onClick={() => {
-            if (signedIn.session.kind === 'cognito') void signOut().catch(() => {});
+          onClick={async () => {
+            // Amplify's tokens are cleared before another user can sign in (it refuses while one is signed in).
+            if (signedIn.session.kind === 'cognito') await signOut().catch(() => {});
             setSignedIn(undefined);
           }}
         >

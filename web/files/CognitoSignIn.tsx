@@ -4,7 +4,7 @@
  * password; the pool requires TOTP, set up once (the otpauth URI for an
  * authenticator app) and asked at each sign-in.
  */
-import { confirmSignIn, signIn, type SignInOutput } from 'aws-amplify/auth';
+import { confirmSignIn, signIn, signOut, type SignInOutput } from 'aws-amplify/auth';
 import { useState } from 'react';
 import type { PageConfig } from './config';
 import { configureUserPool, type Session } from './session';
@@ -24,7 +24,14 @@ const promptOf = (step: Step): { label: string; type: string; detail?: string } 
   }
 };
 
-const plain = (error: unknown) => (error instanceof Error && error.name === 'NotAuthorizedException' ? 'Incorrect user name or password.' : error instanceof Error ? error.message : 'Sign-in failed: try again.');
+/** Cognito's refusals in plain words; its own message where it already is one. */
+function plain(error: unknown): string {
+  const { name, message } = error instanceof Error ? error : { name: '', message: '' };
+  if (name === 'NotAuthorizedException' && /incorrect username or password/i.test(message)) return 'Incorrect user name or password.';
+  if (name === 'NotAuthorizedException' && /session/i.test(message)) return 'This sign-in took too long: start again.';
+  if (name === 'CodeMismatchException') return 'That code is not right: type the code your authenticator app shows now.';
+  return message || 'Sign-in failed: try again.';
+}
 
 export function CognitoSignIn({ config, onSignedIn }: { config: PageConfig; onSignedIn: (session: Session) => void }) {
   const [username, setUsername] = useState('');
@@ -45,12 +52,15 @@ export function CognitoSignIn({ config, onSignedIn }: { config: PageConfig; onSi
     try {
       if (!step) {
         configureUserPool(config);
+        // Tokens left from an earlier visit (a reload, a closed tab) would make Amplify refuse a new sign-in.
+        await signOut().catch(() => {});
         follow(await signIn({ username: username.trim(), password, options: { authFlowType: 'USER_SRP_AUTH' } }));
       } else {
         follow(await confirmSignIn({ challengeResponse: answer }));
       }
     } catch (failure) {
       setError(plain(failure));
+      if (step && failure instanceof Error && failure.name === 'NotAuthorizedException') setStep(undefined);
     }
   };
 
