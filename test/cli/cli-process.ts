@@ -39,7 +39,8 @@ export interface FilesCli {
   /** XDG_CONFIG_HOME of every run: where a Cognito sign-in caches its tokens (never the real ~/.config). */
   configHome: string;
   /** `env` adds to (or, with undefined, removes from) the CLI's environment. */
-  start(args: string[], env?: NodeJS.ProcessEnv): Running;
+  /** With `stdin: 'pipe'`: stdin is a pipe the test writes to (prompts), else closed. */
+  start(args: string[], env?: NodeJS.ProcessEnv, stdin?: 'pipe'): Running;
   run(args: string[], env?: NodeJS.ProcessEnv): Promise<Finished>;
 }
 
@@ -59,12 +60,12 @@ export function useFilesCli(): FilesCli {
     await fixture.server?.close();
   });
 
-  fixture.start = (args, env = {}) => {
+  fixture.start = (args, env = {}, stdin) => {
     const child = spawn(process.execPath, [FILES_BIN, ...args], {
       cwd: fixture.workDir,
       // As after `npm start` with this DATA_DIR; not as under `npm run files` (which changes directory to INIT_CWD).
       env: { ...process.env, DATA_DIR: fixture.dataDir, XDG_CONFIG_HOME: fixture.configHome, npm_lifecycle_event: undefined, INIT_CWD: undefined, ...env },
-      stdio: ['ignore', 'pipe', 'pipe'],
+      stdio: [stdin ?? 'ignore', 'pipe', 'pipe'],
     });
     let stdout = '';
     let stderr = '';

@@ -13,6 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UploadFileDocument } from '../../generated/operations';
 import { startCognitoEmulator, type CognitoEmulator } from '../support/cognito-emulator';
 import { postGraphQL } from '../support/local-server';
+import { totpCode } from '../support/totp';
 import { useFilesCli, waitFor } from './cli-process';
 
 const cli = useFilesCli();
@@ -115,5 +116,33 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     // stdin is closed (not a terminal, no input): the prompt cannot be answered.
     const silent = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: undefined });
     expect(silent).toEqual({ code: 1, stdout: '', stderr: 'Password for erin: \nNoInput: No answer to "Password for erin:" on stdin.\n' });
+  });
+
+  it('sets up TOTP at the first sign-in (printing the otpauth URI for the app), then asks for a code at the next', async () => {
+    const projectID = project();
+    await seed(projectID, 'totp.txt');
+    cognito.addUser({ username: 'grace', password: 'Temporary-5', groups: [`project-${projectID}`], temporary: true, mfa: true });
+    const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Temporary-5', FILES_NEW_PASSWORD: 'Chosen-by-grace-6' };
+    const args = ['ls', '--project', projectID, '--outputs', outputs, '--user', 'grace'];
+
+    const first = cli.start(args, env, 'pipe');
+    const [, uri] = await waitFor(first, 'stderr', /(otpauth:\/\/\S+)/);
+    await waitFor(first, 'stderr', /Code from the app: $/);
+    // The user's authenticator app, holding the secret the URI carries.
+    const secret = new URL(uri).searchParams.get('secret')!;
+    first.child.stdin!.end(`${totpCode(secret)}\n`);
+    const setUp = await first.finished;
+
+    expect(setUp.code).toBe(0);
+    expect(setUp.stdout).toMatch(/totp\.txt/);
+    expect(cognito.totpSecretOf('grace')).toBe(secret);
+
+    // Without the cache: password, then a code from the app.
+    for (const name of await tokenFiles()) await rm(path.join(cli.configHome, 'codecraft-files', name));
+    const next = cli.start(args, { ...env, FILES_PASSWORD: 'Chosen-by-grace-6' }, 'pipe');
+    await waitFor(next, 'stderr', /Code from the authenticator app: $/);
+    next.child.stdin!.end(`${totpCode(secret)}\n`);
+    const signedIn = await next.finished;
+    expect([signedIn.code, signedIn.stdout]).toEqual([0, setUp.stdout]);
   });
 });
