@@ -4,20 +4,13 @@
  */
 import { readFile } from 'node:fs/promises';
 import { bundlePaths } from '../../infra/bundle';
+import type { PageConfig } from '../../web/files/page-config';
 
 export const FILES_PAGE_PATH = '/files';
 export const FILES_SCRIPT_PATH = '/files/app.js';
 
-/** web/files/config.ts's PageConfig, as this server fills it. */
-export interface FilesPageConfig {
-  graphqlUrl: string;
-  region: string;
-  /** Local sign-in options; absent when the page is pointed at a deployed stack. */
-  apiKey?: string;
-  localTokenUrl?: string;
-  userPool: { userPoolId: string; clientId: string };
-  cognitoEndpoint?: string;
-}
+/** The page's configuration, one type for the page and the server that fills it. */
+export type FilesPageConfig = PageConfig;
 
 /** A deployed stack to point the page at instead of this server: its GraphQL URL and user pool (sign-in through Cognito). */
 export type DeployedPageTarget = Pick<FilesPageConfig, 'graphqlUrl' | 'region' | 'userPool' | 'cognitoEndpoint'>;
