@@ -4,6 +4,7 @@ import os from 'node:os';
 import path from 'node:path';
 import type { EmbeddedService } from './embedded-dynamodb';
 import { extendS3rver } from './s3/index';
+import type { RecoveryReport } from './s3/object-store';
 
 /** The credentials s3rver verifies request signatures against. */
 export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } as const;
@@ -14,13 +15,14 @@ export const S3RVER_CREDENTIALS = { accessKeyId: 'S3RVER', secretAccessKey: 'S3R
  * ./s3/index.ts). `directory` keeps the objects on disk; without it they
  * go to a temporary folder removed on close.
  */
-export async function startEmbeddedS3(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService> {
+export async function startEmbeddedS3(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService & { recovery: RecoveryReport }> {
   const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'codecraft-s3-')));
   const server = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, directory, silent: true });
-  await extendS3rver(server);
+  const recovery = await extendS3rver(server);
   const { port } = (await server.run()) as { port: number };
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    recovery,
     close: async () => {
       await server.close();
       if (!options.directory) {

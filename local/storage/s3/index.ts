@@ -1,6 +1,7 @@
 import type S3rver from 's3rver';
 import { signatureV4 } from './authentication';
 import { MultipartStore } from './multipart-store';
+import type { RecoveryReport } from './object-store';
 import { storeOperations } from './operations';
 
 /**
@@ -10,12 +11,13 @@ import { storeOperations } from './operations';
  * just ahead of its router. Call before `run()`: Koa composes its
  * middleware when the server starts listening.
  */
-export async function extendS3rver(server: S3rver): Promise<void> {
+export async function extendS3rver(server: S3rver): Promise<RecoveryReport> {
   const store = new MultipartStore(server.store.rootDirectory);
-  await store.recover();
+  const recovery = await store.recover();
   server.store = store;
   server.context.store = store;
   const router = server.middleware.findIndex((middleware) => 'router' in middleware);
   if (router === -1) throw new Error('s3rver changed: no router among its middleware');
   server.middleware.splice(router, 0, signatureV4(store), storeOperations(store));
+  return recovery;
 }

@@ -6,7 +6,7 @@ import FilesystemStore, { type ListObjectsOptions, type ListObjectsResult } from
 import { byteRange, rangeHeaderOf, type ByteRange } from './byte-range';
 import { preconditionFailed, s3Error } from './errors';
 import { intoDirectory, isErrno, KeyedLock, uniqueName, writeFileAtomic } from './files';
-import { listKeys } from './list-objects';
+import { filesUnder, listKeys } from './list-objects';
 import type { S3Request } from './request';
 import {
   linkToSegments,
@@ -64,16 +64,28 @@ export class ObjectStore extends FilesystemStore {
     return Object.create(this, { request: { value: request } }) as this;
   }
 
-  /** Puts right what a crash left, before serving: writes cut short in the temporary folders are dropped, segments folders settled. */
-  async recover(): Promise<void> {
+  /**
+   * Puts right what a crash left, before serving: writes cut short in the
+   * temporary folders are dropped, segments folders settled, and the
+   * metadata and MD5 files of objects that never appeared (a write cut
+   * short after its metadata) or are gone (a delete cut short) removed.
+   * Says what it found: objects without metadata (written by plain s3rver)
+   * are counted, not touched: they list and read, with S3's default type.
+   */
+  async recover(): Promise<RecoveryReport> {
+    const report: RecoveryReport = { leftoverFiles: 0, objectsWithoutMetadata: 0 };
     const buckets = (await entriesOf(this.rootDirectory)).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-    await Promise.all(
-      buckets.map(async (bucket) => {
-        await rm(this.getResourcePath(bucket, undefined, TEMP_FOLDER), { recursive: true, force: true });
-        const folder = this.getResourcePath(bucket, undefined, SEGMENTS_FOLDER);
-        for (const { name } of await entriesOf(folder)) await this.settleSegments(bucket, folder, name);
-      }),
-    );
+    for (const bucket of buckets) {
+      await rm(this.getResourcePath(bucket, undefined, TEMP_FOLDER), { recursive: true, force: true });
+      const folder = this.getResourcePath(bucket, undefined, SEGMENTS_FOLDER);
+      for (const { name } of await entriesOf(folder)) await this.settleSegments(bucket, folder, name);
+      const internal = [TEMP_FOLDER, UPLOADS_FOLDER, SEGMENTS_FOLDER].map((name) => this.getResourcePath(bucket, undefined, name));
+      const found = await strayObjectFiles(this.getBucketPath(bucket), internal);
+      await Promise.all(found.leftovers.map((file) => rm(file, { force: true })));
+      report.leftoverFiles += found.leftovers.length;
+      report.objectsWithoutMetadata += found.objectsWithoutMetadata;
+    }
+    return report;
   }
 
   /**
@@ -195,11 +207,18 @@ export class ObjectStore extends FilesystemStore {
     if (replaced) await this.segmentReaders.retire(replaced);
   }
 
-  /** s3rver's deleteObject (the object's file, MD5 and metadata), under the key's lock, and the object's segments. */
+  /**
+   * s3rver's deleteObject (the object's file, MD5 and metadata), under the
+   * key's lock, and the object's segments. The object's file goes first:
+   * s3rver removed the three at once, so a crash could leave the object
+   * without its metadata, back from the dead; now it leaves metadata
+   * without an object, which nothing shows and recover() removes.
+   */
   override async deleteObject(bucket: string, key: string): Promise<void> {
     const objectPath = this.getResourcePath(bucket, key, 'object');
     await this.keyLocks.run(objectPath, async () => {
       const segments = await segmentsDirectoryOf(objectPath);
+      await rm(objectPath, { force: true });
       await super.deleteObject(bucket, key);
       if (segments) await this.segmentReaders.retire(segments);
     });
@@ -222,6 +241,23 @@ export class ObjectStore extends FilesystemStore {
     );
     return { objects: objects.filter((object): object is S3Object => object !== undefined), commonPrefixes, isTruncated };
   }
+}
+
+/** What ObjectStore.recover() found and did. */
+export interface RecoveryReport {
+  /** Metadata and MD5 files of objects that do not exist, removed. */
+  leftoverFiles: number;
+  /** Objects without a metadata file, kept as they are. */
+  objectsWithoutMetadata: number;
+}
+
+/** The files of a bucket folder that belong to no object, and the objects that have no metadata file. */
+async function strayObjectFiles(bucketPath: string, internalFolders: string[]): Promise<{ leftovers: string[]; objectsWithoutMetadata: number }> {
+  const files = new Set(await filesUnder(bucketPath, internalFolders));
+  const objectOf = (file: string) => file.replace(/\._S3rver_(metadata\.json|object\.md5)$/, '._S3rver_object');
+  const leftovers = [...files].filter((file) => objectOf(file) !== file && !files.has(objectOf(file)));
+  const objectsWithoutMetadata = [...files].filter((file) => file.endsWith('._S3rver_object') && !files.has(file.replace(/_object$/, '_metadata.json'))).length;
+  return { leftovers, objectsWithoutMetadata };
 }
 
 /** The checksum headers an object's metadata keeps. */
