@@ -27,7 +27,10 @@ import { loadResolvers } from './load-resolvers';
 import type { ManageDeps } from '../functions/core/complete-upload';
 import { expirePendingUploads } from '../functions/core/expire-uploads';
 import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
+import { reconcileStores } from '../functions/core/reconcile-stores';
 import { createStores } from '../functions/core/storage';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { checkDataOnStart } from './startup-check';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
 import { SubscriptionHub } from './realtime/subscription-hub';
 import { loadOrCreateState } from './state';
@@ -131,6 +134,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 }
 
 async function startServer(options: LocalServerOptions): Promise<LocalServer> {
+  // Before anything touches the data: another server may hold it.
+  const lock = options.dataDir ? await lockDataDir(options.dataDir) : undefined;
+  try {
+    return await startServerHolding(options, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function startServerHolding(options: LocalServerOptions, lock: DataDirLock | undefined): Promise<LocalServer> {
   const region = options.region ?? options.storage?.region ?? 'us-east-1';
   const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region });
   const storage: StorageLocation = options.storage ?? embedded!;
@@ -154,9 +168,19 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     lambdas,
     invocations,
   });
-  const expireUploads = uploadExpiry(createStores({ filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true }, clients));
-  // Reported, not fatal: one upload that cannot be discarded must not keep the API from starting.
-  await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
+  const config = { filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true };
+  const stores = createStores(config, clients);
+  const expireUploads = uploadExpiry(stores);
+  // Reported, not fatal: one file that cannot be repaired or discarded must not keep the API from starting.
+  // Only data kept on disk can hold what a crash left.
+  if (embedded && options.dataDir) {
+    await checkDataOnStart({ ...stores, stores: reconcileStores(clients, config) }, embedded.recovery).then(
+      (lines) => lines.forEach((line) => console.log(line)),
+      (error) => console.error('[check] checking the data failed', error),
+    );
+  } else {
+    await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
+  }
   const hub = new SubscriptionHub();
   const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
   const auth: AuthConfig = {
@@ -243,6 +267,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  await lock?.listening(port);
   const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
@@ -272,6 +297,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await embedded?.close();
+      await lock?.release();
       serverRunning = false;
     },
   };

@@ -1,17 +1,22 @@
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { repairDynaliteIndexes, type IndexRepairReport } from './dynamodb-repair';
 
 export interface EmbeddedService {
   endpoint: string;
   close(): Promise<void>;
 }
 
+const NOTHING_REPAIRED: IndexRepairReport = { phantomEntries: 0, missingEntries: 0 };
+
 /**
- * dynalite: the DynamoDB API on LevelDB. `directory` keeps the data on disk;
- * without it the data lives in memory for the life of the process.
+ * dynalite: the DynamoDB API on LevelDB. `directory` keeps the data on disk
+ * (its indexes checked first, see dynamodb-repair.ts); without it the data
+ * lives in memory for the life of the process.
  */
-export async function startEmbeddedDynamoDB(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService> {
+export async function startEmbeddedDynamoDB(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService & { repair: IndexRepairReport }> {
+  const repair = options.directory ? await repairDynaliteIndexes(options.directory) : NOTHING_REPAIRED;
   // Tables become ACTIVE at once: nothing here waits on AWS-like provisioning.
   const server: Server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
   await new Promise<void>((resolve, reject) => {
@@ -21,6 +26,7 @@ export async function startEmbeddedDynamoDB(options: { directory?: string; port?
   const { port } = server.address() as AddressInfo;
   return {
     endpoint: `http://127.0.0.1:${port}`,
+    repair,
     close: () =>
       new Promise<void>((resolve, reject) => {
         server.closeAllConnections?.();

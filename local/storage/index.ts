@@ -3,7 +3,9 @@ import { S3Client } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb';
 import { S3RVER_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
+import type { IndexRepairReport } from './dynamodb-repair';
 import { ensureBucket, ensureFileTable } from './provision';
+import type { RecoveryReport } from './s3/object-store';
 
 /** Where the storage is and what it holds: enough for any AWS SDK client or the AWS CLI. */
 export interface StorageLocation {
@@ -16,7 +18,14 @@ export interface StorageLocation {
 }
 
 export interface EmbeddedStorage extends StorageLocation {
+  /** What the start-up checks of the two stores found and repaired of a crash. */
+  recovery: StorageRecovery;
   close(): Promise<void>;
+}
+
+export interface StorageRecovery {
+  indexes: IndexRepairReport;
+  objects: RecoveryReport;
 }
 
 export interface EmbeddedStorageOptions {
@@ -45,6 +54,7 @@ export async function startEmbeddedStorage(options: EmbeddedStorageOptions = {})
   clients.s3.destroy();
   return {
     ...location,
+    recovery: { indexes: dynamodb.repair, objects: s3.recovery },
     close: async () => {
       await Promise.all([dynamodb.close(), s3.close()]);
     },
