@@ -17,3 +17,5 @@ export const endpointsOf = (server: LocalServer) => ({
     bucketName: server.storage.bucketName,
   },
 });
+
+export type LocalEndpoints = ReturnType<typeof endpointsOf>;
