@@ -24,7 +24,10 @@ export async function startEmbeddedS3(options: { directory?: string; port?: numb
     endpoint: `http://127.0.0.1:${port}`,
     recovery,
     close: async () => {
-      await server.close();
+      const closed = server.close();
+      // As dynalite's close: clients with keep-alive connections (the SDK's) would otherwise hold the server open for as long as they send.
+      server.httpServer?.closeAllConnections();
+      await closed;
       if (!options.directory) {
         await rm(directory, { recursive: true, force: true });
       }

@@ -56,6 +56,8 @@ declare module 's3rver' {
     middleware: S3rverMiddleware[];
     allowMismatchedSignatures: boolean;
     run(): Promise<{ address: string; port: number; family: string }>;
+    /** The HTTP server `run()` started. */
+    httpServer?: import('node:http').Server;
     close(): Promise<void>;
   }
 }
