@@ -2,6 +2,7 @@ import { BatchGetItemCommand, DynamoDBClient, ScanCommand, type AttributeValue }
 import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { FunctionConfig } from './config';
+import { RECONCILE_CURSOR_KEY } from './keys';
 import type { FileRow } from './storage';
 
 /** What reconciliation reads beyond the upload flows' stores: the bucket's keys, rows in bulk, and where the last run stopped. */
@@ -28,9 +29,6 @@ export interface ReconcileStores {
   readCursor(): Promise<ReconcileCursor>;
   writeCursor(cursor: ReconcileCursor): Promise<void>;
 }
-
-/** Where the scheduled reconciler keeps its cursor: outside `projects/`, so never taken for a file's object. */
-export const CURSOR_KEY = 'reconciler/cursor.json';
 
 export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClient }, config: FunctionConfig): ReconcileStores {
   const { s3, dynamodb } = clients;
@@ -62,15 +60,16 @@ export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClien
     },
     async readCursor() {
       try {
-        const object = await s3.send(new GetObjectCommand({ Bucket, Key: CURSOR_KEY }));
+        const object = await s3.send(new GetObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY }));
         return JSON.parse(await object.Body!.transformToString()) as ReconcileCursor;
       } catch (error) {
-        if (error instanceof NoSuchKey) return {};
+        // No cursor yet, or one that cannot be read: the run starts from the beginning.
+        if (error instanceof NoSuchKey || error instanceof SyntaxError) return {};
         throw error;
       }
     },
     async writeCursor(cursor) {
-      await s3.send(new PutObjectCommand({ Bucket, Key: CURSOR_KEY, Body: JSON.stringify(cursor), ContentType: 'application/json' }));
+      await s3.send(new PutObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY, Body: JSON.stringify(cursor), ContentType: 'application/json' }));
     },
   };
 }

@@ -51,6 +51,9 @@ export const fileIDOfKey = (key: string): string | undefined => FILE_KEY.exec(ke
 /** Rows per Scan page: small enough to stop near a bound. */
 const SCAN_PAGE_ROWS = 1_000;
 
+/** HeadObject calls at a time when checking rows' objects. */
+const PARALLEL_HEADS = 16;
+
 /** DynamoDB's BatchGetItem takes 100 keys at most. */
 const ROWS_PER_BATCH = 100;
 
@@ -115,7 +118,12 @@ async function examineRows(deps: ReconcileDeps, limit = Infinity, after: string 
   let next = after;
   do {
     const page = await deps.stores.scanRows(next, Math.min(SCAN_PAGE_ROWS, limit - examined));
-    for (const row of page.rows) if (row.status === 'AVAILABLE' && !(await deps.transfers.head(row.s3Key))) missing.push(row.fileID);
+    const available = page.rows.filter((row) => row.status === 'AVAILABLE');
+    for (let i = 0; i < available.length; i += PARALLEL_HEADS) {
+      const chunk = available.slice(i, i + PARALLEL_HEADS);
+      const found = await Promise.all(chunk.map((row) => deps.transfers.head(row.s3Key)));
+      chunk.forEach((row, j) => found[j] || missing.push(row.fileID));
+    }
     examined += page.rows.length;
     next = page.next;
   } while (next && examined < limit);
