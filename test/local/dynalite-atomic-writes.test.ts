@@ -13,24 +13,10 @@ import putItem from 'dynalite/actions/putItem.js';
 import deleteItem from 'dynalite/actions/deleteItem.js';
 import updateItem from 'dynalite/actions/updateItem.js';
 import { fileTable } from '../../infra/api-definition';
+import { fileTableSchema } from '../../local/storage/provision';
 
 const index = fileTable.byProjectIndex;
-const table: TableDescription = {
-  TableName: 'Files',
-  TableStatus: 'ACTIVE',
-  KeySchema: [{ AttributeName: 'fileID', KeyType: 'HASH' }],
-  AttributeDefinitions: ['fileID', index.partitionKey, index.sortKey].map((name) => ({ AttributeName: name, AttributeType: 'S' })),
-  GlobalSecondaryIndexes: [
-    {
-      IndexName: index.name,
-      KeySchema: [
-        { AttributeName: index.partitionKey, KeyType: 'HASH' },
-        { AttributeName: index.sortKey, KeyType: 'RANGE' },
-      ],
-      Projection: { ProjectionType: 'ALL' },
-    },
-  ],
-};
+const table: TableDescription = { TableName: 'Files', TableStatus: 'ACTIVE', ...fileTableSchema() };
 
 type Write = { type: 'put' | 'del'; key: string; value?: unknown }[];
 
