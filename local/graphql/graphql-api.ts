@@ -8,8 +8,6 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
-  parse,
-  validate,
   type DocumentNode,
   type ExecutionResult,
   type FieldDefinitionNode,
@@ -28,6 +26,7 @@ import { requestLimits } from '../../infra/api-definition';
 import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
 import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
+import { documentCache } from './document-cache';
 import { checkDocumentLimits, executionTimeoutError, resolverLimitError, withinTime, type RequestLimits } from './request-limits';
 import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
 
@@ -80,19 +79,15 @@ export interface GraphQLApiOptions {
 
 export function createGraphQLApi({ schema, resolvers, onMutation, limits = requestLimits }: GraphQLApiOptions) {
   const accessCache = new Map<string, FieldAccess>();
+  const checkedDocument = documentCache(schema);
 
   function parseRequest(request: GraphQLRequest): Parsed {
     if (typeof request?.query !== 'string' || !request.query.trim()) {
       return { errors: [requestError('The request has no query: send JSON {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] };
     }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return { errors: [toAppSyncError(error as GraphQLError, 'ValidationError')] };
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length) return { errors: invalid.map((e) => toAppSyncError(e, 'ValidationError')) };
+    const checked = checkedDocument(request.query);
+    if ('errors' in checked) return checked;
+    const { document } = checked;
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       return { errors: [requestError('Name the operation to run: the document has several and operationName does not match one.', 'ValidationError')] };
