@@ -19,7 +19,6 @@ import { reconcile, type ReconcileReport } from '../functions/core/reconcile';
 import { reconcileStores } from '../functions/core/reconcile-stores';
 import { createStores } from '../functions/core/storage';
 import type { LocalEndpoints } from './endpoints';
-import { S3RVER_CREDENTIALS } from './storage/embedded-s3';
 import { storageClients } from './storage/index';
 
 interface Target {
@@ -38,7 +37,7 @@ async function localTarget(dataDir: string): Promise<Target> {
   const { storage } = endpoints;
   return {
     description: `local storage of ${dataDir} (table ${storage.tableName}, bucket ${storage.bucketName})`,
-    clients: storageClients({ ...storage, credentials: { ...S3RVER_CREDENTIALS } }),
+    clients: storageClients(storage),
     config: { filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true },
     local: true,
   };

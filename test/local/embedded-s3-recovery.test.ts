@@ -7,15 +7,17 @@ import { CreateBucketCommand, DeleteObjectCommand, GetObjectCommand, ListObjects
 import { mkdir, readdir, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { S3RVER_CREDENTIALS, startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { newAccessKeyPair } from '../../local/state';
+import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
 const Bucket = 'recovery-checks';
+const credentials = newAccessKeyPair();
 
 async function withS3<T>(directory: string, use: (client: S3Client, recovery: { leftoverFiles: number; objectsWithoutMetadata: number }) => Promise<T>): Promise<T> {
-  const s3 = await startEmbeddedS3({ directory });
-  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const s3 = await startEmbeddedS3({ directory, credentials });
+  const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   try {
     return await use(client, s3.recovery);
   } finally {

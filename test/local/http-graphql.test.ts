@@ -1,3 +1,4 @@
+import { originTrust } from '../../local/http/cors';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
 import { fileRow, seedRows } from '../support/file-rows';
@@ -53,7 +54,7 @@ describe('POST /graphql', () => {
     const s3Signed = iamClient(server.graphqlUrl, server.storage.region, server.storage.credentials, 's3');
     const otherRegion = iamClient(server.graphqlUrl, 'eu-west-9', server.storage.credentials);
 
-    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this API is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
+    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this endpoint is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
     expect((await otherRegion(listQuery)).status).toBe(401);
   });
 
@@ -139,27 +140,42 @@ describe('POST /graphql', () => {
     expect(((await response.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ errorType: 'MalformedHttpRequestException' });
   });
 
-  it('answers CORS preflights with the headers AppSync clients send', async () => {
-    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+  it('answers CORS preflights from its own pages with the headers AppSync clients send, tokens and SigV4 included', async () => {
+    const ownOrigin = new URL(local.server.graphqlUrl).origin;
+    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: ownOrigin, 'access-control-request-method': 'POST' } });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ownOrigin);
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256');
+  });
+
+  it('lets any other origin make API-key calls only: its preflight does not allow authorization', async () => {
+    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' } });
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, authorization, x-amz-user-agent, x-amz-date, x-amz-security-token');
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent');
   });
 });
 
-describe('GET / (console)', () => {
-  it('serves GraphiQL pointed at this API with its key, and its scripts from the local packages', async () => {
-    const base = local.server.graphqlUrl.replace(/\/graphql$/, '');
-    const page = await fetch(`${base}/`);
-    const html = await page.text();
+describe('originTrust', () => {
+  const trust = (port: number) => originTrust(new Set(['localhost', '127.0.0.1', '::1']), () => port, ['http://localhost:5173']);
 
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(html).toContain(`\\"x-api-key\\": \\"${local.server.apiKey}\\"`);
-    for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css', 'appsync-fetcher.js']) {
-      expect(html).toContain(`/console/${asset}`);
-      expect((await fetch(`${base}/console/${asset}`)).status).toBe(200);
-    }
-    expect((await fetch(`${base}/console/../package.json`)).status).toBe(404);
+  it.each([
+    ['http://localhost:4000', 4000, true],
+    ['https://127.0.0.1:4000', 4000, true],
+    ['http://[::1]:4000', 4000, true],
+    ['http://LOCALHOST:4000', 4000, true],
+    ['http://localhost', 80, true],
+    ['https://localhost', 443, true],
+    ['http://localhost:5173', 4000, true],
+    ['http://localhost:4001', 4000, false],
+    ['http://localhost', 4000, false],
+    ['http://127.0.0.1:4000.evil.example', 4000, false],
+    ['http://evil.example:4000', 4000, false],
+    ['null', 4000, false],
+    ['file://localhost', 4000, false],
+  ])('%s (server on port %i): %s', (origin, port, expected) => {
+    expect(trust(port)(origin)).toBe(expected);
   });
 });

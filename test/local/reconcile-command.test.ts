@@ -65,7 +65,7 @@ describe('npm run reconcile', () => {
 
   it('reaches a deployed stack named by its outputs file, through the SDK’s endpoint and credential settings', async () => {
     const outputs = path.join(dataDir, 'cdk-outputs.json');
-    const graphqlUrl = 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.eu-west-1.amazonaws.com/graphql';
+    const graphqlUrl = 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql';
     await writeFile(outputs, JSON.stringify({ CodeCraftFiles: { GraphQLUrl: graphqlUrl, BucketName: server.storage.bucketName, TableName: server.storage.tableName } }));
     const { storage } = server;
     const aws = {

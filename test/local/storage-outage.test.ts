@@ -12,7 +12,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadFileDocument } from '../../generated/operations';
 import { startLocalServer, type LocalServer } from '../../local/server';
 import { startEmbeddedDynamoDB, type EmbeddedService } from '../../local/storage/embedded-dynamodb';
-import { S3RVER_CREDENTIALS, startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { newAccessKeyPair } from '../../local/state';
+import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
 import { storageClients, type StorageLocation } from '../../local/storage/index';
 import { ensureBucket, ensureFileTable } from '../../local/storage/provision';
 import { graphqlAs } from '../support/direct-upload';
@@ -21,6 +22,8 @@ import { useTempDirs } from '../support/temp-dirs';
 const tempDir = useTempDirs();
 /** AppSync gives a resolver 30 s; every answer must come well within it. */
 const ANSWER_LIMIT_MS = 15_000;
+const credentials = newAccessKeyPair();
+const region = 'us-east-1';
 
 let dynamodb: EmbeddedService;
 let s3: EmbeddedService;
@@ -31,17 +34,17 @@ let server: LocalServer;
 
 beforeAll(async () => {
   s3Directory = await tempDir('outage-s3');
-  dynamodb = await startEmbeddedDynamoDB();
+  dynamodb = await startEmbeddedDynamoDB({ credentials, region });
   // A fixed port, to come back on; from the range kept for tests, outside the one the system hands out to connections.
   s3Port = 41_000 + Math.floor(Math.random() * 1000);
-  s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port });
+  s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port, credentials });
   location = {
-    region: 'us-east-1',
+    region,
     dynamodbEndpoint: dynamodb.endpoint,
     s3Endpoint: s3.endpoint,
     tableName: 'FileMetadata',
     bucketName: 'outage-files',
-    credentials: { ...S3RVER_CREDENTIALS },
+    credentials,
   };
   const clients = storageClients(location);
   await Promise.all([ensureFileTable(clients.dynamodb, location.tableName), ensureBucket(clients.s3, location.bucketName)]);
@@ -88,7 +91,7 @@ describe('the embedded S3 stopped for a few seconds during uploads', () => {
     await s3.close();
     await sleep(3_000);
     const duringOutage = answers.length;
-    s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port });
+    s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port, credentials });
     await sleep(1_500);
     stop = true;
     await uploading;

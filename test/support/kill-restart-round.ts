@@ -5,10 +5,10 @@
  * directory, and what survived. Used by test/local/kill-restart.test.ts
  * (one round) and bench/kill-restart.ts (ten). No vitest here.
  */
-import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, type S3Client } from '@aws-sdk/client-s3';
+import { storageClients } from '../../local/storage/index';
 import { createHash, randomBytes } from 'node:crypto';
 import { FileDocument, FilesByProjectDocument, UploadFileDocument } from '../../generated/operations';
-import { S3RVER_CREDENTIALS } from '../../local/storage/embedded-s3';
 import { graphqlAs, type GraphQLCall } from './direct-upload';
 import { startNpmStart } from './npm-start-process';
 
@@ -77,7 +77,7 @@ export async function killAndRestartRound(dataDir: string, { uploads = 200, inFl
   // Answers that arrived after the kill was sent count too: they were answered.
 
   const second = await startNpmStart(dataDir);
-  const s3 = new S3Client({ endpoint: second.endpoints.storage.s3Endpoint, region: second.endpoints.storage.region, forcePathStyle: true, credentials: S3RVER_CREDENTIALS });
+  const { s3 } = storageClients(second.endpoints.storage);
   try {
     const call2 = graphqlAs(second.endpoints.graphqlUrl, { 'x-api-key': second.endpoints.apiKey });
     const Bucket = second.endpoints.storage.bucketName;
