@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { AccessKeyPair } from '../state';
 import type { EmbeddedService } from './embedded-dynamodb';
 import { extendS3rver } from './s3/index';
-import type { RecoveryReport } from './s3/object-store';
+import type { RecoveryReport } from './s3/stray-files';
 
 /**
  * s3rver: the S3 API on the file system, made to check what S3 checks

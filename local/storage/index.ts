@@ -6,7 +6,7 @@ import type { AccessKeyPair } from '../state';
 import type { IndexRepairReport } from './dynamodb-repair';
 import { startEmbeddedS3 } from './embedded-s3';
 import { ensureBucket, ensureFileTable } from './provision';
-import type { RecoveryReport } from './s3/object-store';
+import type { RecoveryReport } from './s3/stray-files';
 
 /** Where the storage is and what it holds: enough for any AWS SDK client or the AWS CLI. */
 export interface StorageLocation {

@@ -1,7 +1,7 @@
 import type S3rver from 's3rver';
 import { registerWithS3rver, signatureV4 } from './authentication';
 import { MultipartStore } from './multipart-store';
-import type { RecoveryReport } from './object-store';
+import type { RecoveryReport } from './stray-files';
 import { storeOperations } from './operations';
 
 /**

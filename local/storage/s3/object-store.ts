@@ -6,7 +6,8 @@ import FilesystemStore, { type ListObjectsOptions, type ListObjectsResult } from
 import { byteRange, rangeHeaderOf, type ByteRange } from './byte-range';
 import { preconditionFailed, s3Error } from './errors';
 import { intoDirectory, isErrno, KeyedLock, uniqueName, writeFileAtomic } from './files';
-import { filesUnder, listKeys } from './list-objects';
+import { listKeys } from './list-objects';
+import { strayObjectFiles, type RecoveryReport } from './stray-files';
 import type { S3Request } from './request';
 import {
   linkToSegments,
@@ -241,23 +242,6 @@ export class ObjectStore extends FilesystemStore {
     );
     return { objects: objects.filter((object): object is S3Object => object !== undefined), commonPrefixes, isTruncated };
   }
-}
-
-/** What ObjectStore.recover() found and did. */
-export interface RecoveryReport {
-  /** Metadata and MD5 files of objects that do not exist, removed. */
-  leftoverFiles: number;
-  /** Objects without a metadata file, kept as they are. */
-  objectsWithoutMetadata: number;
-}
-
-/** The files of a bucket folder that belong to no object, and the objects that have no metadata file. */
-async function strayObjectFiles(bucketPath: string, internalFolders: string[]): Promise<{ leftovers: string[]; objectsWithoutMetadata: number }> {
-  const files = new Set(await filesUnder(bucketPath, internalFolders));
-  const objectOf = (file: string) => file.replace(/\._S3rver_(metadata\.json|object\.md5)$/, '._S3rver_object');
-  const leftovers = [...files].filter((file) => objectOf(file) !== file && !files.has(objectOf(file)));
-  const objectsWithoutMetadata = [...files].filter((file) => file.endsWith('._S3rver_object') && !files.has(file.replace(/_object$/, '_metadata.json'))).length;
-  return { leftovers, objectsWithoutMetadata };
 }
 
 /** The checksum headers an object's metadata keeps. */
