@@ -29,6 +29,7 @@ import { expirePendingUploads } from '../functions/core/expire-uploads';
 import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
 import { createStores } from '../functions/core/storage';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
+import type { RealtimeLimits } from './realtime/realtime-connection';
 import { SubscriptionHub } from './realtime/subscription-hub';
 import { loadOrCreateState } from './state';
 import { startEmbeddedStorage, storageClients, type StorageLocation } from './storage/index';
@@ -46,6 +47,8 @@ export interface LocalServerOptions {
   region?: string;
   /** How often the real-time endpoint sends `ka` (60 s by default). */
   keepAliveMs?: number;
+  /** The real-time endpoint's limits, AppSync's by default (tests shorten them). */
+  realtimeLimits?: Partial<RealtimeLimits>;
   /** Point the /files page at a deployed stack (Cognito sign-in) instead of this server. */
   filesPageTarget?: DeployedPageTarget;
 }
@@ -165,7 +168,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     // The local account: the storage credentials also sign IAM calls (e.g. the REST proxy's announcements).
     account: { accountId: LOCAL_ACCOUNT_ID, region, ...storage.credentials },
   };
-  const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
+  const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs, limits: options.realtimeLimits });
   // Without a data directory the CA is still kept, per user, so a client trusts it once, not on every run.
   const tlsDir = path.join(options.dataDir ?? path.join(os.tmpdir(), `codecraft-files-${os.userInfo().uid}`), 'tls');
   const certificates = await loadOrCreateCertificates(tlsDir);
