@@ -1,6 +1,7 @@
 import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { ProjectStash } from '../lib/pipeline';
+import { failOnTableError } from '../lib/table-errors';
 
 interface UploadRow {
   fileID: string;
@@ -15,9 +16,7 @@ export function request(ctx: Context) {
 
 /** The project found is the one to authorize. */
 export function response(ctx: Context) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
+  failOnTableError(ctx);
   const row = ctx.result as UploadRow | null;
   if (!row) {
     const fileID = ctx.args.input ? ctx.args.input.fileID : ctx.args.fileID;
