@@ -161,7 +161,12 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   // Reported, not fatal: one upload that cannot be discarded must not keep the API from starting.
   await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
   const hub = new SubscriptionHub();
-  const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
+  const api = createGraphQLApi({
+    schema: await loadSchema(),
+    resolvers,
+    onMutation: (event) => hub.publish(event),
+    onInvalidation: (invalidation) => hub.invalidate(invalidation),
+  });
   const auth: AuthConfig = {
     apiKey: state.apiKey,
     verifyToken: tokenVerifier(state.userPool, state.signingKey),

@@ -9,6 +9,7 @@ import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
 import { checkAppsyncCode } from './check-code';
 import * as dynamodbHelpers from './dynamodb-helpers';
+import { unsupportedModule } from './not-supported';
 import { extensions, runtime, util } from './util';
 
 export interface ResolverCode {
@@ -19,6 +20,9 @@ export interface ResolverCode {
 const runtimeModules: Record<string, unknown> = {
   '@aws-appsync/utils': { util, runtime, extensions },
   '@aws-appsync/utils/dynamodb': dynamodbHelpers,
+  // AppSync has these; locally each export fails, when called, naming itself.
+  '@aws-appsync/utils/rds': unsupportedModule('@aws-appsync/utils/rds'),
+  '@aws-appsync/utils/ai': unsupportedModule('@aws-appsync/utils/ai'),
 };
 
 function requireRuntimeModule(specifier: string): unknown {

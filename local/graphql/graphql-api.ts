@@ -26,7 +26,9 @@ import {
 import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
 import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
+import type { SubscriptionInvalidation } from '../appsync-js/util';
 import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
+import { matchesFilter, type SubscriptionFilterShape } from './subscription-filter';
 
 export interface Caller {
   authMode: AuthMode;
@@ -58,8 +60,12 @@ interface ExecutionContext {
   caller: Caller;
   appended: AppSyncError[];
   mutationEvents: MutationEvent[];
+  /** extensions.invalidateSubscriptions() calls of the mutation's fields. */
+  invalidations: SubscriptionInvalidation[];
+  /** util.http.addResponseHeader(s) of any field. */
+  responseHeaders: Record<string, string>;
   /** Set when resolving a subscription's own field at subscribe time. */
-  subscribeOutcome?: { filter?: unknown };
+  subscribeOutcome?: { filter?: unknown; invalidationFilter?: unknown };
 }
 
 type Parsed = { document: DocumentNode; operation: OperationDefinitionNode } | { errors: AppSyncError[] };
@@ -69,9 +75,12 @@ export interface GraphQLApiOptions {
   resolvers: Map<string, PipelineResolver>;
   /** Called after each mutation field that succeeded. */
   onMutation?: (event: MutationEvent) => void;
+  /** Called for each extensions.invalidateSubscriptions() of a mutation that succeeded. */
+  onInvalidation?: (invalidation: SubscriptionInvalidation) => void;
 }
 
-export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOptions) {
+export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation }: GraphQLApiOptions) {
+  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], invalidations: [], responseHeaders: {} });
   const accessCache = new Map<string, FieldAccess>();
 
   function parseRequest(request: GraphQLRequest): Parsed {
@@ -138,9 +147,11 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
     }
     if (failed) throw new FieldResolutionError(first);
-    if (context.subscribeOutcome) context.subscribeOutcome.filter = outcome.subscriptionFilter;
-    if (info.operation.operation === 'mutation' && isRoot && outcome.data) {
-      context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
+    Object.assign(context.responseHeaders, outcome.responseHeaders);
+    if (context.subscribeOutcome) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter });
+    if (info.operation.operation === 'mutation' && isRoot) {
+      context.invalidations.push(...(outcome.invalidations ?? []));
+      if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
     return outcome.data;
   };
@@ -153,14 +164,14 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
   return {
     schema,
 
-    /** Runs a query or mutation. */
-    async execute(request: GraphQLRequest, caller: Caller): Promise<GraphQLResponse> {
+    /** Runs a query or mutation; headers resolvers add (util.http) go into `responseHeaders`. */
+    async execute(request: GraphQLRequest, caller: Caller, responseHeaders: Record<string, string> = {}): Promise<GraphQLResponse> {
       const parsed = parseRequest(request);
       if ('errors' in parsed) return { errors: parsed.errors };
       if (parsed.operation.operation === 'subscription') {
         return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
+      const context = newContext(caller);
       const result = await execute({
         schema,
         document: parsed.document,
@@ -170,6 +181,8 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
         fieldResolver,
       });
       for (const event of context.mutationEvents) onMutation?.(event);
+      for (const invalidation of context.invalidations) onInvalidation?.(invalidation);
+      Object.assign(responseHeaders, context.responseHeaders);
       return respond(result, context);
     },
 
@@ -184,7 +197,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       if (parsed.operation.operation !== 'subscription') {
         return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], subscribeOutcome: {} };
+      const context: ExecutionContext = { ...newContext(caller), subscribeOutcome: {} };
       // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
       const result = await execute({
         schema,
@@ -197,7 +210,8 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       });
       const response = respond(result, context);
       if (response.errors?.length) return { errors: response.errors };
-      return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, context.subscribeOutcome?.filter) };
+      const { filter, invalidationFilter } = context.subscribeOutcome ?? {};
+      return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, filter, invalidationFilter) };
     },
   };
 
@@ -207,6 +221,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
     request: GraphQLRequest,
     caller: Caller,
     filter: unknown,
+    invalidationFilter: unknown,
   ): PreparedSubscription {
     const rootField = subscriptionRootField(operation.selectionSet, document);
     const fieldName = rootField.name.value;
@@ -225,8 +240,11 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
         }
         return matchesFilter(filter as SubscriptionFilterShape | undefined, event.value);
       },
+      // A subscription without an invalidation filter is never invalidated.
+      invalidatedBy: (invalidation) =>
+        invalidation.subscriptionField === fieldName && !!invalidationFilter && matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
       async render(event) {
-        const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
+        const context = newContext(caller);
         const result = await execute({
           schema,
           document,
@@ -249,6 +267,8 @@ export interface PreparedSubscription {
   fieldName: string;
   /** Whether this mutation event is for this subscriber (trigger, arguments, filter). */
   matches(event: MutationEvent): boolean;
+  /** Whether an extensions.invalidateSubscriptions() call ends this subscription (its field, its invalidation filter). */
+  invalidatedBy(invalidation: SubscriptionInvalidation): boolean;
   /** The subscriber's own selection applied to the event. */
   render(event: MutationEvent): Promise<GraphQLResponse>;
 }
@@ -274,34 +294,4 @@ function subscriptionRootField(selectionSet: SelectionSetNode, document: Documen
     if (fragment) return subscriptionRootField(fragment.selectionSet, document);
   }
   throw new Error('A validated subscription has a root field');
-}
-
-interface SubscriptionFilterShape {
-  filterGroup: { filters: { fieldName: string; operator: string; value: unknown }[] }[];
-}
-
-/** Enhanced subscription filters: any group may match; within a group, every filter must. */
-function matchesFilter(filter: SubscriptionFilterShape | undefined, value: Record<string, unknown>): boolean {
-  if (!filter?.filterGroup?.length) return true;
-  return filter.filterGroup.some((group) => group.filters.every((rule) => ruleMatches(rule, value)));
-}
-
-function ruleMatches(rule: { fieldName: string; operator: string; value: unknown }, item: Record<string, unknown>): boolean {
-  const actual = rule.fieldName.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], item);
-  const expected = rule.value as never;
-  switch (rule.operator) {
-    case 'eq': return actual === expected;
-    case 'ne': return actual !== expected;
-    case 'gt': return (actual as never) > expected;
-    case 'ge': return (actual as never) >= expected;
-    case 'lt': return (actual as never) < expected;
-    case 'le': return (actual as never) <= expected;
-    case 'in': return (expected as unknown[]).includes(actual);
-    case 'notIn': return !(expected as unknown[]).includes(actual);
-    case 'between': return (actual as never) >= (expected as never[])[0] && (actual as never) <= (expected as never[])[1];
-    case 'contains': return Array.isArray(actual) || typeof actual === 'string' ? (actual as string).includes(expected) : false;
-    case 'notContains': return Array.isArray(actual) || typeof actual === 'string' ? !(actual as string).includes(expected) : true;
-    case 'beginsWith': return typeof actual === 'string' && actual.startsWith(expected);
-    default: return false;
-  }
 }

@@ -132,7 +132,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       const outcome = await options.api.subscribe(request, authentication.caller);
       if (!current()) return;
       if ('errors' in outcome) return sendError(id, outcome.errors);
-      subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id)));
+      subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id), () => stop(id)));
       send({ type: 'start_ack', id });
     } finally {
       // Refused, failed or overtaken: the id is free again (unless a newer start holds it).
