@@ -56,6 +56,15 @@ describe('util coverage (local runtime)', () => {
     expect(errors).toEqual([{ errorType: 'Code', message: `Runtime error in Query.f response: ${name} is not supported by the local runtime (it works on AppSync): this API's resolvers do not use it.` }]);
   });
 
+  it('extensions.evictFromApiCache does nothing (the local server has no resolver cache) and does not fail', async () => {
+    const { data, errors } = await executeResolver(
+      await resolver('Mutation.f', "import { extensions } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { extensions.evictFromApiCache('Query', 'f', { 'ctx.args.id': 1 }); return 'evicted'; }\n"),
+      invocation,
+    );
+
+    expect({ data, errors }).toEqual({ data: 'evicted', errors: [] });
+  });
+
   it('an export of @aws-appsync/utils/rds fails naming itself', async () => {
     const code = await resolver('Query.f', "import { select } from '@aws-appsync/utils/rds';\nexport function request(ctx: any) { return select({ table: 't' }); }\nexport function response(ctx: any) { return 1; }\n");
 
