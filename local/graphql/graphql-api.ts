@@ -156,6 +156,18 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
     return outcome.data;
   };
 
+  /** Runs `document` as the request asks, with the field resolver unless told otherwise. */
+  const run = (document: DocumentNode, request: GraphQLRequest, context: ExecutionContext, options: Partial<Parameters<typeof execute>[0]> = {}) =>
+    execute({
+      schema,
+      document,
+      operationName: request.operationName ?? undefined,
+      variableValues: request.variables ?? undefined,
+      contextValue: context,
+      fieldResolver,
+      ...options,
+    });
+
   const respond = (result: ExecutionResult, context: ExecutionContext): GraphQLResponse => {
     const errors = [...(result.errors ?? []).map((e) => toAppSyncError(e)), ...context.appended];
     return { data: (result.data as Record<string, unknown> | null | undefined) ?? null, ...(errors.length ? { errors } : {}) };
@@ -172,14 +184,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
         return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
       }
       const context = newContext(caller);
-      const result = await execute({
-        schema,
-        document: parsed.document,
-        operationName: request.operationName ?? undefined,
-        variableValues: request.variables ?? undefined,
-        contextValue: context,
-        fieldResolver,
-      });
+      const result = await run(parsed.document, request, context);
       for (const event of context.mutationEvents) onMutation?.(event);
       for (const invalidation of context.invalidations) onInvalidation?.(invalidation);
       Object.assign(responseHeaders, context.responseHeaders);
@@ -199,15 +204,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       }
       const context: ExecutionContext = { ...newContext(caller), subscribeOutcome: {} };
       // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
-      const result = await execute({
-        schema,
-        document: parsed.document,
-        operationName: request.operationName ?? undefined,
-        variableValues: request.variables ?? undefined,
-        contextValue: context,
-        fieldResolver,
-        rootValue: {},
-      });
+      const result = await run(parsed.document, request, context, { rootValue: {} });
       const response = respond(result, context);
       if (response.errors?.length) return { errors: response.errors };
       const { filter, invalidationFilter } = context.subscribeOutcome ?? {};
@@ -245,12 +242,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
         invalidation.subscriptionField === fieldName && !!invalidationFilter && matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
       async render(event) {
         const context = newContext(caller);
-        const result = await execute({
-          schema,
-          document,
-          operationName: request.operationName ?? undefined,
-          variableValues: request.variables ?? undefined,
-          contextValue: context,
+        const result = await run(document, request, context, {
           rootValue: { [fieldName]: event.value },
           fieldResolver: (source, args, ctx, info) => {
             checkAccess(ctx.caller, info);
