@@ -10,6 +10,7 @@ import { parse, Kind, OperationTypeNode } from 'graphql';
 import {
   dataSources,
   pipelineFunctions,
+  requestLimits,
   resolverCodeName,
   resolvers,
   type DataSourceLambdaName,
@@ -91,6 +92,8 @@ export class FilesGraphqlApi extends Construct {
         ],
       },
       xrayEnabled: true,
+      resolverCountLimit: requestLimits.resolverCount,
+      queryDepthLimit: requestLimits.queryDepth,
     });
     this.enableLogging();
 

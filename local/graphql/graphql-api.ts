@@ -8,8 +8,6 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
-  parse,
-  validate,
   type DocumentNode,
   type ExecutionResult,
   type FieldDefinitionNode,
@@ -17,15 +15,19 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
   getArgumentValues,
+  getNamedType,
   getVariableValues,
   Kind,
   type GraphQLFieldResolver,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { requestLimits } from '../../infra/api-definition';
 import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
 import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
+import { documentCache } from './document-cache';
+import { checkDocumentLimits, executionTimeoutError, resolverLimitError, withinTime, type RequestLimits } from './request-limits';
 import type { SubscriptionInvalidation } from '../appsync-js/util';
 import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
 import { matchesFilter, type SubscriptionFilterShape } from './subscription-filter';
@@ -60,12 +62,14 @@ interface ExecutionContext {
   caller: Caller;
   appended: AppSyncError[];
   mutationEvents: MutationEvent[];
+  /** Resolvers this request has run, against limits.resolverCount. */
+  resolversRun: number;
   /** extensions.invalidateSubscriptions() calls of the mutation's fields. */
   invalidations: SubscriptionInvalidation[];
   /** util.http.addResponseHeader(s) of any field. */
   responseHeaders: Record<string, string>;
-  /** Set when resolving a subscription's own field at subscribe time. */
-  subscribeOutcome?: { filter?: unknown; invalidationFilter?: unknown };
+  /** Set when resolving a subscription's own field at subscribe time; `authorized` once its resolver ran to the end. */
+  subscribeOutcome?: { filter?: unknown; invalidationFilter?: unknown; authorized?: boolean };
 }
 
 type Parsed = { document: DocumentNode; operation: OperationDefinitionNode } | { errors: AppSyncError[] };
@@ -77,28 +81,28 @@ export interface GraphQLApiOptions {
   onMutation?: (event: MutationEvent) => void;
   /** Called for each extensions.invalidateSubscriptions() of a mutation that succeeded. */
   onInvalidation?: (invalidation: SubscriptionInvalidation) => void;
+  /** AppSync's per-request quotas (request-limits.ts); the API definition's by default. */
+  limits?: RequestLimits;
 }
 
-export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation }: GraphQLApiOptions) {
-  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], invalidations: [], responseHeaders: {} });
+export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation, limits = requestLimits }: GraphQLApiOptions) {
+  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: {} });
   const accessCache = new Map<string, FieldAccess>();
+  const checkedDocument = documentCache(schema);
 
   function parseRequest(request: GraphQLRequest): Parsed {
     if (typeof request?.query !== 'string' || !request.query.trim()) {
       return { errors: [requestError('The request has no query: send JSON {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] };
     }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return { errors: [toAppSyncError(error as GraphQLError, 'ValidationError')] };
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length) return { errors: invalid.map((e) => toAppSyncError(e, 'ValidationError')) };
+    const checked = checkedDocument(request.query);
+    if ('errors' in checked) return checked;
+    const { document } = checked;
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       return { errors: [requestError('Name the operation to run: the document has several and operationName does not match one.', 'ValidationError')] };
     }
+    const overLimit = checkDocumentLimits(document, operation, documentShape(operation), limits);
+    if (overLimit) return { errors: [overLimit] };
     return { document, operation };
   }
 
@@ -116,6 +120,15 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
     if (!allowed) throw unauthorizedField(info.fieldName, info.parentType.name);
   };
 
+  const documentShape = (operation: OperationDefinitionNode) => ({
+    rootType: schema.getRootType(operation.operation)?.name ?? '',
+    hasResolver: (type: string, field: string) => resolvers.has(`${type}.${field}`),
+    fieldType: (type: string, field: string) => {
+      const parent = schema.getType(type);
+      return parent && 'getFields' in parent ? getNamedType(parent.getFields()[field]?.type)?.name : undefined;
+    },
+  });
+
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = async (source, args, context, info) => {
     checkAccess(context.caller, info);
     const resolver = resolvers.get(`${info.parentType.name}.${info.fieldName}`);
@@ -124,6 +137,11 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       return info.operation.operation === 'subscription' && isRoot
         ? (source as Record<string, unknown>)?.[info.fieldName] ?? null
         : defaultFieldResolver(source, args, context, info);
+    }
+    // A page's items each run their own resolvers: the count the document check could not know.
+    if (++context.resolversRun > limits.resolverCount) {
+      const { message, errorType } = resolverLimitError();
+      throw new FieldResolutionError({ message, errorType });
     }
     const outcome = await executeResolver(resolver, {
       arguments: args,
@@ -148,7 +166,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
     }
     if (failed) throw new FieldResolutionError(first);
     Object.assign(context.responseHeaders, outcome.responseHeaders);
-    if (context.subscribeOutcome) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter });
+    if (context.subscribeOutcome) {
+      Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter, authorized: true });
+    }
     if (info.operation.operation === 'mutation' && isRoot) {
       context.invalidations.push(...(outcome.invalidations ?? []));
       if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
@@ -184,7 +204,10 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
         return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
       }
       const context = newContext(caller);
-      const result = await run(parsed.document, request, context);
+      const executed = Promise.resolve(run(parsed.document, request, context));
+      const result = await withinTime(executed, limits.executionMs, () => undefined);
+      // Out of time: the caller gets AppSync's timeout; what was still running finishes unseen, and no subscriber is told.
+      if (!result) return { data: null, errors: [executionTimeoutError()] };
       for (const event of context.mutationEvents) onMutation?.(event);
       for (const invalidation of context.invalidations) onInvalidation?.(invalidation);
       Object.assign(responseHeaders, context.responseHeaders);
@@ -202,12 +225,20 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       if (parsed.operation.operation !== 'subscription') {
         return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
       }
+      const rootField = subscriptionRootField(parsed.operation.selectionSet, parsed.document);
+      if (rootField.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) {
+        return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value}: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
+      }
       const context: ExecutionContext = { ...newContext(caller), subscribeOutcome: {} };
-      // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
+      // Executing the subscription once runs its resolver; the data is discarded, the filters and errors kept.
       const result = await run(parsed.document, request, context, { rootValue: {} });
       const response = respond(result, context);
       if (response.errors?.length) return { errors: response.errors };
-      const { filter, invalidationFilter } = context.subscribeOutcome ?? {};
+      // Never a subscription whose resolver (its authorization) did not run: a field graphql-js skipped, say.
+      if (!context.subscribeOutcome?.authorized) {
+        return { errors: [requestError(`The subscription field ${rootField.name.value} was not resolved, so it cannot be authorized: it is refused.`, 'Unauthorized')] };
+      }
+      const { filter, invalidationFilter } = context.subscribeOutcome;
       return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, filter, invalidationFilter) };
     },
   };

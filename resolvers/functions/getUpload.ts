@@ -1,4 +1,4 @@
-import { util, type Context } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { ProjectStash } from '../lib/pipeline';
 import { failOnTableError } from '../lib/table-errors';
@@ -14,14 +14,10 @@ export function request(ctx: Context) {
   return ddb.get<UploadRow>({ key: { fileID }, consistentRead: true });
 }
 
-/** The project found is the one to authorize. */
+/** The project found is the one to authorize; a missing row is invokeLargeUpload's to report, as for an outsider. */
 export function response(ctx: Context) {
   failOnTableError(ctx);
   const row = ctx.result as UploadRow | null;
-  if (!row) {
-    const fileID = ctx.args.input ? ctx.args.input.fileID : ctx.args.fileID;
-    util.error(`No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`, 'NotFound');
-  }
-  (ctx.stash as ProjectStash).projectID = row.projectID;
+  Object.assign(ctx.stash as ProjectStash, { projectID: row ? row.projectID : null, projectFromRow: true });
   return row;
 }
