@@ -40,15 +40,16 @@ const localUserId = (accessKeyId: string) => `AIDA${createHash('sha256').update(
 const parseAmzDate = (value: string) =>
   new Date(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`);
 
-export async function verifySigV4(request: SignedRequest, account: LocalAccount, sourceIp: string): Promise<SigV4Result> {
+/** `service`: what the signature must be scoped to — `appsync` for the API, `dynamodb` for the embedded table store. */
+export async function verifySigV4(request: SignedRequest, account: LocalAccount, sourceIp: string, expectedService = 'appsync'): Promise<SigV4Result> {
   const match = AUTHORIZATION.exec(request.headers.authorization ?? '');
   if (!match) return { ok: false, message: 'The SigV4 authorization header is malformed.' };
   const [, accessKeyId, , region, service, signedHeaders, signature] = match;
   if (accessKeyId !== account.accessKeyId) {
     return { ok: false, message: `The security token included in the request is invalid: locally, sign with the local account's credentials (access key ${account.accessKeyId}).` };
   }
-  if (service !== 'appsync' || region !== account.region) {
-    return { ok: false, message: `Credential should be scoped to a valid region and to the service appsync: this API is in ${account.region}; the request was signed for ${service} in ${region}.` };
+  if (service !== expectedService || region !== account.region) {
+    return { ok: false, message: `Credential should be scoped to a valid region and to the service ${expectedService}: this endpoint is in ${account.region}; the request was signed for ${service} in ${region}.` };
   }
   // SigV4 for HTTP/1.1: without host signed, the signature would hold for any server; without the date, forever.
   const signedNames = signedHeaders.split(';');

@@ -1,6 +1,8 @@
 import dynalite from 'dynalite';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import type { AccessKeyPair } from '../state';
+import { requireSignatures } from './dynamodb-guard';
 
 export interface EmbeddedService {
   endpoint: string;
@@ -9,11 +11,13 @@ export interface EmbeddedService {
 
 /**
  * dynalite: the DynamoDB API on LevelDB. `directory` keeps the data on disk;
- * without it the data lives in memory for the life of the process.
+ * without it the data lives in memory for the life of the process. Requests
+ * must be signed with `credentials` (dynamodb-guard.ts).
  */
-export async function startEmbeddedDynamoDB(options: { directory?: string; port?: number } = {}): Promise<EmbeddedService> {
+export async function startEmbeddedDynamoDB(options: { directory?: string; port?: number; credentials: AccessKeyPair; region: string }): Promise<EmbeddedService> {
   // Tables become ACTIVE at once: nothing here waits on AWS-like provisioning.
   const server: Server = dynalite({ path: options.directory, createTableMs: 0, deleteTableMs: 0, updateTableMs: 0 });
+  requireSignatures(server, options.credentials, options.region);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? 0, '127.0.0.1', () => resolve());

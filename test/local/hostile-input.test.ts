@@ -383,6 +383,28 @@ describe('protocol abuse', () => {
   });
 });
 
+describe('the embedded DynamoDB', () => {
+  const scan = (headers: Record<string, string>) =>
+    fetch(server.storage.dynamodbEndpoint, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'DynamoDB_20120810.Scan', ...headers },
+      body: JSON.stringify({ TableName: server.storage.tableName }),
+    });
+
+  it.each([
+    ['a web page (Origin), even with a signature-shaped header', { origin: 'https://attacker.example', authorization: `AWS4-HMAC-SHA256 Credential=x/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` }, 403],
+    ['no signature', {}, 400],
+    ['a signature by another key', { authorization: `AWS4-HMAC-SHA256 Credential=AKIAOTHERKEY00000000/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate() }, 400],
+  ])('refuses %s, answering no row and no CORS', async (_case, headers, status) => {
+    const response = await scan(headers);
+    const text = await response.text();
+
+    expect(response.status).toBe(status);
+    expect(response.headers.get('access-control-allow-origin')).toBeNull();
+    expect(text).not.toContain('"Items"');
+  });
+});
+
 async function signedS3Get(key: string, credentials: { accessKeyId: string; secretAccessKey: string }) {
   const url = new URL(`${server.storage.s3Endpoint}/${server.storage.bucketName}/${key.split('/').map(encodeURIComponent).join('/')}`);
   const signer = new SignatureV4({ service: 's3', region: server.storage.region, credentials, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });

@@ -54,7 +54,7 @@ describe('POST /graphql', () => {
     const s3Signed = iamClient(server.graphqlUrl, server.storage.region, server.storage.credentials, 's3');
     const otherRegion = iamClient(server.graphqlUrl, 'eu-west-9', server.storage.credentials);
 
-    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this API is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
+    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this endpoint is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
     expect((await otherRegion(listQuery)).status).toBe(401);
   });
 
