@@ -2,6 +2,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFunctions, resolvers } from '../../infra/api-definition';
+import { undocumentedSchemaConstructs } from '../../infra/appsync-schema';
 import { filesApp, getAtt, logicalId, ref, type FilesApp } from './files-app';
 
 interface Resource {
@@ -299,6 +300,13 @@ describe('the GraphQL API', () => {
       XrayEnabled: true,
       LogConfig: { FieldLogLevel: 'ERROR' },
     });
+  });
+
+  it('deploys schema/schema.graphql with only the SDL constructs AppSync documents', () => {
+    const [[, schema], ...others] = ofType('AWS::AppSync::GraphQLSchema');
+    expect(others).toEqual([]);
+    expect(schema.Properties.Definition).toContain('type Query');
+    expect(undocumentedSchemaConstructs(schema.Properties.Definition)).toEqual([]);
   });
 
   it('has one APPSYNC_JS pipeline resolver per definition entry and one function per pipeline function', () => {
