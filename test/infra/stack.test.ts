@@ -382,6 +382,13 @@ describe('the REST endpoint', () => {
     });
   });
 
+  it('answers no CORS (legacy clients are programs, not browsers; the README says so): no CorsConfiguration, no OPTIONS route', () => {
+    const [[, httpApi], ...others] = ofType('AWS::ApiGatewayV2::Api');
+    expect(others).toEqual([]);
+    expect(httpApi.Properties.CorsConfiguration).toBeUndefined();
+    expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /upload']);
+  });
+
   it('throttles and writes JSON access logs on its one stage', () => {
     const [[, stage], ...others] = ofType('AWS::ApiGatewayV2::Stage');
     expect(others).toEqual([]);
