@@ -185,6 +185,17 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect(lines.at(-1)).toMatch(/^passed in /);
   }, 30_000);
 
+  it('smoke-tests with an API key instead, skipping POST /upload (it takes user-pool tokens only) and saying so', async () => {
+    const run = await cli.run(['smoke', '--outputs', outputs, '--api-key', cli.server.apiKey]);
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^ok +\d+ m?s  sign in: API key$/);
+    expect(lines.filter((line) => line.startsWith('skipped'))).toEqual(['skipped       -  POST /upload: it takes user-pool tokens only: run with --user']);
+    expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(8);
+    expect(lines.at(-1)).toMatch(/^passed in .+ \(1 step skipped\)$/);
+  }, 30_000);
+
   it('smoke: a deployed stack without --user is a usage error that says how to sign in', async () => {
     const run = await cli.run(['smoke', '--outputs', outputs]);
     expect(run.code).toBe(2);
