@@ -10,6 +10,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { projectRoot } from '../../infra/bundle';
 import { postGraphQL } from '../support/local-server';
+import { spawnNpmStart } from '../support/npm-start';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -39,13 +40,9 @@ describe('npm run smoke', () => {
     const dataDir = await tempDir('smoke-data');
     const elsewhere = await tempDir('smoke-cwd');
     const configHome = await tempDir('smoke-config');
-    const server = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, PORT: '0', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    server.stdout.on('data', (chunk) => (output += chunk));
-    server.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => server.on('exit', (code) => resolve(code)));
+    const server = spawnNpmStart({ PORT: '0', DATA_DIR: dataDir });
     try {
-      await expect.poll(() => output, { timeout: 20_000, interval: 50 }).toContain('Ctrl-C stops it.');
+      await expect.poll(server.output, { timeout: 20_000, interval: 50 }).toContain('Ctrl-C stops it.');
       const endpoints = JSON.parse(await readFile(path.join(dataDir, 'endpoints.json'), 'utf8'));
 
       const passed = await smoke(elsewhere, dataDir, configHome);
@@ -63,9 +60,9 @@ describe('npm run smoke', () => {
       const listed = await postGraphQL(endpoints.graphqlUrl, { query: `{ filesByProject(projectID: "${projectID}") { items { fileID } } }` }, { 'x-api-key': endpoints.apiKey });
       expect(listed.body).toEqual({ data: { filesByProject: { items: [] } } });
     } finally {
-      server.kill('SIGINT');
+      server.child.kill('SIGINT');
     }
-    expect(await exited).toBe(0);
+    expect(await server.exited).toBe(0);
 
     const failed = await smoke(elsewhere, dataDir, configHome);
 
