@@ -18,13 +18,23 @@ describe('the schema AppSync is given', () => {
     expect(undocumentedSchemaConstructs('# The API.\nschema { query: Query }\ntype Query { a: Int }')).toEqual([]);
   });
 
-  it('takes descriptions on types, fields, arguments, input fields and enum values, and AppSync directives', () => {
+  it('takes descriptions on types, fields, arguments and input fields, comments outside enums, and AppSync directives', () => {
     const sdl = `
+      # A comment.
       "A thing." type Query @aws_api_key { "Field." thing("Arg." id: ID!): Thing @aws_cognito_user_pools(cognito_groups: ["a"]) }
-      """Input.""" input Thing { "Input field." name: String }
-      "Enum." enum Kind { "Value." A B @deprecated(reason: "gone") }
+      """Input.""" input Thing { "Input field." name: String # a comment
+      }
+      "Enum: A is this, B that." enum Kind { A B @deprecated(reason: "gone") }
       type Subscription { changed: Int @aws_subscribe(mutations: ["x"]) @aws_iam }`;
     expect(undocumentedSchemaConstructs(sdl)).toEqual([]);
+  });
+
+  it('refuses descriptions and comments on enum values (aws-appsync-community issues 55 and 410)', () => {
+    const sdl = ['type Query { a: Kind }', 'enum Kind {', '  "The first." A', '  # null', '  B', '}'].join('\n');
+    expect(undocumentedSchemaConstructs(sdl)).toEqual([
+      'line 4: a # comment inside enum Kind; describe the values in the enum\'s description.',
+      "line 3: a description on EnumValueDefinition A; describe the values in the enum's description.",
+    ]);
   });
 
   it('refuses directive and scalar definitions, extensions, foreign directives and interfaces implementing interfaces', () => {
