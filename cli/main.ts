@@ -94,7 +94,8 @@ Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 int
         'after',
         `
 Target: --endpoints, --outputs or --url; without them ./cdk-outputs.json when it exists, else the local server.
-On a deployed stack, sign in with --user NAME (in group admins, or project-P with --project P).
+On a deployed stack, sign in with --user NAME (in group admins, or project-P with --project P); on the local
+server it calls as user "smoke" of its own project (a token from the server) unless told otherwise.
 One line per step with its time; exit 1 at the first failure.`,
       ),
   ).action((options) => smokeCommand(options, context));
