@@ -85,6 +85,18 @@ export const resolvers: readonly ResolverDefinition[] = [
   { typeName: 'File', fieldName: 'downloadUrl', pipeline: ['signDownloadUrl'] },
 ];
 
+/**
+ * AppSync's per-request quotas for this API: set on the deployed API
+ * (resolverCountLimit, queryDepthLimit; the 30 s is AppSync's own) and
+ * enforced by the local server alike. No query of this schema nests deeper
+ * than 3; GraphQL's standard introspection query (GraphiQL, codegen) is 15.
+ */
+export const requestLimits = {
+  resolverCount: 10_000,
+  queryDepth: 20,
+  executionMs: 30_000,
+} as const;
+
 /** Lambda functions: name → entry point (bundled to dist/functions/<name>/index.mjs). */
 export const lambdas = {
   upload: { entry: 'functions/upload/index.ts' },

@@ -1,6 +1,6 @@
 import type { LocalServer } from './server';
 
-/** What `npm start` writes to <DATA_DIR>/endpoints.json, for tools (the `files` CLI), benchmarks and scripts: where everything is. */
+/** What `npm start` writes to <DATA_DIR>/endpoints.json (mode 600: it holds keys), for tools (the `files` CLI), benchmarks and scripts: where everything is. */
 export const endpointsOf = (server: LocalServer) => ({
   graphqlUrl: server.graphqlUrl,
   realtimeUrl: server.realtimeUrl,
@@ -15,5 +15,7 @@ export const endpointsOf = (server: LocalServer) => ({
     s3Endpoint: server.storage.s3Endpoint,
     tableName: server.storage.tableName,
     bucketName: server.storage.bucketName,
+    /** The local account's key pair: signs storage requests and IAM calls to the API (AWS_IAM). Secret: endpoints.json is written mode 600. */
+    credentials: { accessKeyId: server.storage.credentials.accessKeyId, secretAccessKey: server.storage.credentials.secretAccessKey },
   },
 });

@@ -4,9 +4,10 @@
  *   DATA_DIR  (default .data) — files, metadata and keys survive restarts there
  *   IN_MEMORY=1 — keep nothing: storage and keys live and die with the process
  *   FILES_PAGE_OUTPUTS=cdk-outputs.json — point the /files page at that deployed stack
+ *   CORS_ORIGINS=http://localhost:5173,… — web apps (origins) that may call with tokens or SigV4, besides this server's own pages
  *   DYNAMODB_ENDPOINT, S3_ENDPOINT, … — use storage running elsewhere (local/storage/external.ts)
  */
-import { readFile, writeFile } from 'node:fs/promises';
+import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleIfChanged } from '../infra/bundle';
 import { endpointsOf } from './endpoints';
@@ -27,9 +28,15 @@ async function main(): Promise<void> {
   // FILES_PAGE_OUTPUTS=cdk-outputs.json: the /files page signs in to, and works on, that deployed stack.
   const pageOutputs = process.env.FILES_PAGE_OUTPUTS;
   const filesPageTarget = pageOutputs ? deployedTargetFromOutputs(await readFile(path.resolve(pageOutputs), 'utf8')) : undefined;
-  const server = await startLocalServer({ port, dataDir, storage: externalStorageFromEnv(process.env), filesPageTarget });
+  const corsOrigins = process.env.CORS_ORIGINS?.split(',').filter((origin) => origin.trim()) ?? [];
+  const server = await startLocalServer({ port, dataDir, storage: externalStorageFromEnv(process.env), filesPageTarget, corsOrigins });
   const endpoints = endpointsOf(server);
-  if (dataDir) await writeFile(path.join(dataDir, ENDPOINTS_FILE), `${JSON.stringify(endpoints, null, 2)}\n`);
+  if (dataDir) {
+    const file = path.join(dataDir, ENDPOINTS_FILE);
+    await writeFile(file, `${JSON.stringify(endpoints, null, 2)}\n`, { mode: 0o600 });
+    // It holds the local account's secret key: also when an older file was readable by others.
+    await chmod(file, 0o600);
+  }
 
   console.log(`CodeCraft Files, local API — ready in ${Math.round(process.uptime() * 1000)} ms
   Files     ${endpoints.graphqlUrl.replace(/\/graphql$/, '/files')}   (the file browser page)

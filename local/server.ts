@@ -22,7 +22,8 @@ import { handleGraphQL } from './http/graphql-endpoint';
 import { handleRestUpload } from './http/rest-upload-endpoint';
 import { handleLocalToken, LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
 import { isLocalHost, localHostNames, MISDIRECTED } from './http/host-check';
-import { corsHeaders, sendJson } from './http/http-io';
+import { applyCors, originTrust } from './http/cors';
+import { sendJson } from './http/http-io';
 import { loadResolvers } from './load-resolvers';
 import type { ManageDeps } from '../functions/core/complete-upload';
 import { expirePendingUploads } from '../functions/core/expire-uploads';
@@ -48,6 +49,8 @@ export interface LocalServerOptions {
   keepAliveMs?: number;
   /** Point the /files page at a deployed stack (Cognito sign-in) instead of this server. */
   filesPageTarget?: DeployedPageTarget;
+  /** Origins (e.g. http://localhost:5173) whose pages may call the API with tokens or SigV4, besides this server's own. */
+  corsOrigins?: string[];
 }
 
 export interface LocalServer {
@@ -132,9 +135,9 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 
 async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const region = options.region ?? options.storage?.region ?? 'us-east-1';
-  const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region });
-  const storage: StorageLocation = options.storage ?? embedded!;
   const state = await loadOrCreateState(options.dataDir, region);
+  const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region, credentials: state.iamCredentials });
+  const storage: StorageLocation = options.storage ?? embedded!;
   const clients = storageClients(storage);
 
   setLambdaEnvironment(storage);
@@ -162,7 +165,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   const auth: AuthConfig = {
     apiKey: state.apiKey,
     verifyToken: tokenVerifier(state.userPool, state.signingKey),
-    // The local account: the storage credentials also sign IAM calls (e.g. the REST proxy's announcements).
+    // The local account: the storage credentials (the data directory's own key pair, embedded) also sign IAM calls (e.g. the REST proxy's announcements).
     account: { accountId: LOCAL_ACCOUNT_ID, region, ...storage.credentials },
   };
   const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
@@ -179,11 +182,11 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     if (!URL.canParse(req.url ?? '/', 'http://local')) return sendJson(res, 400, { errors: [{ errorType: 'BadRequest', message: 'The request target is not a path.' }] });
     const { pathname } = new URL(req.url ?? '/', 'http://local');
     let asset: Awaited<ReturnType<typeof consoleAsset>>;
-    if (req.method === 'OPTIONS' && pathname === LOCAL_TOKEN_PATH) {
-      // No CORS for the token endpoint: only pages of this origin may ask for a token.
-      res.writeHead(403).end();
-    } else if (req.method === 'OPTIONS') {
-      res.writeHead(204, corsHeaders).end();
+    const isApiRoute = pathname === GRAPHQL_PATH || pathname === '/upload';
+    if (isApiRoute) applyCors(req, res, corsTrust);
+    if (req.method === 'OPTIONS') {
+      // No CORS but for the API: pages, their scripts and the token endpoint are for this origin only.
+      res.writeHead(isApiRoute ? 204 : 403).end();
     } else if (req.method === 'POST' && pathname === LOCAL_TOKEN_PATH) {
       await handleLocalToken(req, res, (request) => signToken(state.userPool, state.signingKey, request));
     } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
@@ -211,6 +214,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   };
   const host = options.host ?? '127.0.0.1';
   const hostNames = localHostNames(host);
+  const corsTrust = originTrust(hostNames, () => (server.address() as AddressInfo).port, options.corsOrigins);
   const serve = (req: IncomingMessage, res: ServerResponse) => {
     if (!isLocalHost(req.headers.host, hostNames)) return sendJson(res, 421, { errors: [MISDIRECTED] });
     handle(req, res).catch((error) => {

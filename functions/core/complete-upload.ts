@@ -121,7 +121,7 @@ async function verifiedContentType(row: PendingItem, deps: ManageDeps): Promise<
     await discardAndRefuse(row, deps, `The stored object (${facts.size} bytes, SHA-256 ${facts.sha256Base64 ? base64ToHex(facts.sha256Base64) : 'unknown'}) is not the declared file (${row.size} bytes, SHA-256 ${row.sha256}).`);
   }
   try {
-    return await resolveContentType(await deps.transfers.readStart(row.s3Key, CONTENT_SNIFF_BYTES), row.contentType);
+    return await resolveContentType(await deps.transfers.readStart(row.s3Key, CONTENT_SNIFF_BYTES), { declared: row.contentType, fileName: row.fileName });
   } catch (error) {
     if (!isFileServiceError(error)) throw error;
     await discard(row, deps);

@@ -1,4 +1,5 @@
-import { fileTypeFromBuffer } from 'file-type';
+import { fileTypeFromBuffer, supportedMimeTypes } from 'file-type';
+import mime from 'mime/lite';
 import { FileServiceError } from './errors';
 
 /**
@@ -6,9 +7,14 @@ import { FileServiceError } from './errors';
  * - recognised format (file-type's magic numbers): that type; a declared type
  *   that contradicts it is refused (UnsupportedMediaType), so a PNG can never
  *   be served as a PDF;
- * - unrecognised format (plain text, JSON, CSV, …): the declared type as given;
- * - neither: application/octet-stream. Text is not guessed: a wrong guess is
- *   worse than the honest generic type, and callers can declare text/plain.
+ * - unrecognised bytes declared as a format that has a signature (PNG, PDF,
+ *   ZIP…): refused too — those bytes are not that format;
+ * - unrecognised bytes otherwise (plain text, JSON, CSV…): the declared type,
+ *   or else the file name's extension (mime's standard table), or else
+ *   application/octet-stream.
+ * Active types — HTML, SVG, XML, JavaScript: what a browser would run — are
+ * stored as application/octet-stream whatever was declared, so no stored
+ * file can run script on the bucket's origin (downloads are attachments too).
  */
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -36,27 +42,55 @@ const CONTAINER_FORMATS: Record<string, (declared: string) => boolean> = {
   'application/json': (t) => t.endsWith('+json'),
 };
 
+// What a browser renders as a document or runs as script when it opens the file.
+const ACTIVE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'application/xml', 'image/svg+xml', 'text/xsl', 'application/xslt+xml', 'text/javascript', 'application/javascript', 'application/x-javascript', 'application/ecmascript', 'text/ecmascript']);
+
+export const isActiveContentType = (type: string): boolean => {
+  const bare = essence(type);
+  return ACTIVE_TYPES.has(bare) || bare.endsWith('+xml');
+};
+
+/**
+ * Binary formats file-type knows by their magic numbers: bytes without that
+ * signature are not the format. Text formats it also sniffs (XML, calendars,
+ * subtitles) may begin any way, so they are not held to one.
+ */
+const hasSignature = (type: string): boolean =>
+  supportedMimeTypes.has(type as never) && !type.startsWith('text/') && type !== 'application/xml' && !type.endsWith('+xml');
+
 /** "Text/XML; charset=utf-8" → "application/xml": the comparable part of a media type. */
 function essence(mediaType: string): string {
   const bare = mediaType.split(';', 1)[0].trim().toLowerCase();
   return ALIASES[bare] ?? bare;
 }
 
-/** `field` names the declared type as the caller sent it, for the refusal. */
-export async function resolveContentType(content: Uint8Array, declared?: string, field = 'contentType'): Promise<string> {
+/** What is stored for a type chosen before the bytes are seen (a presigned PUT signs it): active types never. */
+export const storableContentType = (type: string | undefined): string => (type && !isActiveContentType(type) ? type : DEFAULT_CONTENT_TYPE);
+
+export interface ContentTypeClaim {
+  /** As the caller declared it, if at all. */
+  declared?: string;
+  /** The file's name: its extension names the type of unrecognised, undeclared bytes. */
+  fileName?: string;
+  /** How the caller named the declared type, for the refusal. */
+  field?: string;
+}
+
+export async function resolveContentType(content: Uint8Array, { declared, fileName, field = 'contentType' }: ContentTypeClaim = {}): Promise<string> {
   const detected = (await fileTypeFromBuffer(content))?.mime;
   // application/octet-stream claims nothing: it is what clients send when they do not know.
   const claimed = declared && essence(declared) !== DEFAULT_CONTENT_TYPE ? declared : undefined;
-  if (!detected) return claimed ?? DEFAULT_CONTENT_TYPE;
-  if (!claimed) return detected;
-
+  if (!detected) {
+    if (claimed && hasSignature(essence(claimed))) {
+      throw new FileServiceError('UnsupportedMediaType', `${field} "${claimed}" does not match the file's content: the bytes are not ${essence(claimed)}. Declare the file's real type, or omit ${field} to have it detected.`);
+    }
+    const fromName = fileName ? mime.getType(fileName) : null;
+    return storableContentType(claimed ?? (fromName && !hasSignature(fromName) ? fromName : undefined));
+  }
+  if (!claimed) return storableContentType(detected);
   const wanted = essence(claimed);
-  if (wanted === detected) return detected;
+  if (wanted === detected) return storableContentType(detected);
   // A specific format inside a container file-type recognises only as the container (docx in zip): keep the specific one.
-  if (CONTAINER_FORMATS[detected]?.(wanted)) return claimed;
-  throw new FileServiceError(
-    'UnsupportedMediaType',
-    `${field} "${claimed}" does not match the file's content, which is ${detected}. ` +
-      `Declare "${detected}", or omit ${field} to have it detected.`,
-  );
+  if (CONTAINER_FORMATS[detected]?.(wanted)) return storableContentType(claimed);
+  throw new FileServiceError('UnsupportedMediaType', `${field} "${claimed}" does not match the file's content, which is ${detected}. Declare "${detected}", or omit ${field} to have it detected.`);
 }

@@ -1,6 +1,6 @@
 import type { UploadPart, UploadTicket } from '../../generated/graphql';
 import type { Caller } from './caller';
-import { DEFAULT_CONTENT_TYPE } from './content-type';
+import { storableContentType } from './content-type';
 import { FileServiceError } from './errors';
 import { hexToBase64 } from './checksums';
 import { idempotentFileID, newFileID, objectKey } from './keys';
@@ -29,7 +29,7 @@ function pendingRow(plan: UploadPlan, fileID: string, caller: Caller, now: Date)
     fileName: plan.fileName,
     fileType: plan.fileType,
     // The declared type until completeUpload detects the stored one.
-    contentType: plan.contentType ?? DEFAULT_CONTENT_TYPE,
+    contentType: storableContentType(plan.contentType),
     size: plan.size,
     sha256: plan.sha256,
     ...(plan.kind === 'multipart' ? { partSize: plan.partSize } : {}),

@@ -53,7 +53,7 @@ async function buildItem(upload: ValidUpload, caller: Caller, now: Date, channel
     projectID,
     fileName,
     fileType,
-    contentType: await resolveContentType(content, upload.contentType, channel.fieldNames.contentType),
+    contentType: await resolveContentType(content, { declared: upload.contentType, fileName: upload.fileName, field: channel.fieldNames.contentType }),
     size: content.length,
     sha256: createHash('sha256').update(content).digest('hex'),
     s3Key: objectKey(projectID, fileID, fileName),

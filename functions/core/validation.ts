@@ -70,6 +70,8 @@ function optionalString(input: Record<string, unknown>, field: keyof UploadFileI
 
 export function checkFileName(fileName: string, field: string): void {
   if (fileName.length === 0) throw invalid(`${field} is empty: give the file a name.`);
+  // Path segments, not names: a download or a CLI `get` would write them as a directory.
+  if (fileName === '.' || fileName === '..') throw invalid(`${field} "${fileName}" is not a file name: give the file a name.`);
   const control = CONTROL_CHAR.exec(fileName);
   if (control) {
     throw invalid(`${field} contains the control character ${codePoint(control[0])} at position ${control.index}; remove it.`);

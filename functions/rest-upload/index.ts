@@ -5,7 +5,7 @@
  * and the new file is announced to onFileUploaded subscribers.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mayAccessProject, notAuthorizedMessage } from '../../resolvers/lib/access';
+import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../resolvers/lib/access';
 import { callerFrom } from '../core/caller';
 import { readAnnounceConfig, readConfig } from '../core/config';
 import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '../core/errors';
@@ -34,7 +34,7 @@ const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayP
 function authorize(identity: ReturnType<typeof identityFromClaims>, payload: Record<string, unknown>): void {
   const projectID = payload.project_id;
   // A missing or malformed project_id is the validator's to report (400).
-  if (typeof projectID === 'string' && !mayAccessProject(identity, projectID)) {
+  if (typeof projectID === 'string' && !mayAccessProject(USER_POOL_AUTH, identity, projectID)) {
     throw new FileServiceError('Unauthorized', notAuthorizedMessage(projectID));
   }
 }

@@ -10,6 +10,7 @@ import { parse, Kind, OperationTypeNode } from 'graphql';
 import {
   dataSources,
   pipelineFunctions,
+  requestLimits,
   resolverCodeName,
   resolvers,
   type DataSourceLambdaName,
@@ -97,6 +98,8 @@ export class FilesGraphqlApi extends Construct {
         ],
       },
       xrayEnabled: true,
+      resolverCountLimit: requestLimits.resolverCount,
+      queryDepthLimit: requestLimits.queryDepth,
     });
     this.enableLogging();
 

@@ -1,7 +1,8 @@
 /**
  * Cognito-shaped JWTs, signed by the local server's own RSA key and verified
  * as AppSync verifies Cognito tokens: RS256 signature against the pool's
- * JWKS, issuer, expiry, and token_use `access` or `id`.
+ * JWKS (the header naming its `kid`), issuer, expiry, and token_use `access`
+ * or `id`; `exp`, `iat` and `token_use` must be present, as in every Cognito token.
  */
 import { createLocalJWKSet, errors, exportJWK, generateKeyPair, importJWK, jwtVerify, SignJWT, type JWK, type JWTPayload } from 'jose';
 import { randomUUID } from 'node:crypto';
@@ -72,7 +73,9 @@ export function tokenVerifier(pool: UserPool, key: SigningKey) {
   const jwks = createLocalJWKSet(publicJwks(key));
   return async (token: string): Promise<VerifiedToken> => {
     try {
-      const { payload } = await jwtVerify(token, jwks, { issuer: issuerOf(pool), algorithms: ['RS256'] });
+      // Cognito's tokens always carry these: one without them was not made by the pool.
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: issuerOf(pool), algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'token_use'] });
+      if (!protectedHeader.kid) return { ok: false, reason: 'invalid' };
       const use = payload.token_use;
       const forThisClient = use === 'access' ? payload.client_id === pool.clientId : use === 'id' && payload.aud === pool.clientId;
       return forThisClient ? { ok: true, claims: payload } : { ok: false, reason: 'invalid' };

@@ -44,12 +44,18 @@ export async function verifySigV4(request: SignedRequest, account: LocalAccount,
   if (service !== 'appsync' || region !== account.region) {
     return { ok: false, message: `Credential should be scoped to a valid region and to the service appsync: this API is in ${account.region}; the request was signed for ${service} in ${region}.` };
   }
+  // SigV4 for HTTP/1.1: without host signed, the signature would hold for any server; without the date, forever.
+  const signedNames = signedHeaders.split(';');
+  const unsigned = ['host', 'x-amz-date'].filter((name) => !signedNames.includes(name));
+  if (unsigned.length) {
+    return { ok: false, message: `The request signature must cover the ${unsigned.join(' and ')} header${unsigned.length > 1 ? 's' : ''}: add ${unsigned.length > 1 ? 'them' : 'it'} to SignedHeaders.` };
+  }
   const amzDate = request.headers['x-amz-date'] ?? '';
   const signedAt = parseAmzDate(amzDate);
   if (Number.isNaN(signedAt.getTime()) || Math.abs(Date.now() - signedAt.getTime()) > MAX_SKEW_MS) {
     return { ok: false, message: 'Signature expired: x-amz-date is missing or more than 15 minutes from the server clock.' };
   }
-  const headers = Object.fromEntries(signedHeaders.split(';').map((name) => [name, request.headers[name] ?? '']));
+  const headers = Object.fromEntries(signedNames.map((name) => [name, request.headers[name] ?? '']));
   const signer = new SignatureV4({ service, region, credentials: { accessKeyId, secretAccessKey: account.secretAccessKey }, sha256: Hash.bind(null, 'sha256') });
   const resigned = await signer.sign(
     new HttpRequest({ method: request.method, protocol: request.url.protocol, hostname: request.url.hostname, path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), headers, body: request.body }),

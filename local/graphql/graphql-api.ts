@@ -8,8 +8,6 @@ import {
   execute,
   getOperationAST,
   GraphQLError,
-  parse,
-  validate,
   type DocumentNode,
   type ExecutionResult,
   type FieldDefinitionNode,
@@ -17,15 +15,19 @@ import {
   type FragmentDefinitionNode,
   type SelectionSetNode,
   getArgumentValues,
+  getNamedType,
   getVariableValues,
   Kind,
   type GraphQLFieldResolver,
   type GraphQLSchema,
   type OperationDefinitionNode,
 } from 'graphql';
+import { requestLimits } from '../../infra/api-definition';
 import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
 import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
+import { documentCache } from './document-cache';
+import { checkDocumentLimits, executionTimeoutError, resolverLimitError, withinTime, type RequestLimits } from './request-limits';
 import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
 
 export interface Caller {
@@ -58,8 +60,10 @@ interface ExecutionContext {
   caller: Caller;
   appended: AppSyncError[];
   mutationEvents: MutationEvent[];
-  /** Set when resolving a subscription's own field at subscribe time. */
-  subscribeOutcome?: { filter?: unknown };
+  /** Resolvers this request has run, against limits.resolverCount. */
+  resolversRun: number;
+  /** Set when resolving a subscription's own field at subscribe time; `authorized` once its resolver ran to the end. */
+  subscribeOutcome?: { filter?: unknown; authorized?: boolean };
 }
 
 type Parsed = { document: DocumentNode; operation: OperationDefinitionNode } | { errors: AppSyncError[] };
@@ -69,27 +73,27 @@ export interface GraphQLApiOptions {
   resolvers: Map<string, PipelineResolver>;
   /** Called after each mutation field that succeeded. */
   onMutation?: (event: MutationEvent) => void;
+  /** AppSync's per-request quotas (request-limits.ts); the API definition's by default. */
+  limits?: RequestLimits;
 }
 
-export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOptions) {
+export function createGraphQLApi({ schema, resolvers, onMutation, limits = requestLimits }: GraphQLApiOptions) {
   const accessCache = new Map<string, FieldAccess>();
+  const checkedDocument = documentCache(schema);
 
   function parseRequest(request: GraphQLRequest): Parsed {
     if (typeof request?.query !== 'string' || !request.query.trim()) {
       return { errors: [requestError('The request has no query: send JSON {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] };
     }
-    let document: DocumentNode;
-    try {
-      document = parse(request.query);
-    } catch (error) {
-      return { errors: [toAppSyncError(error as GraphQLError, 'ValidationError')] };
-    }
-    const invalid = validate(schema, document);
-    if (invalid.length) return { errors: invalid.map((e) => toAppSyncError(e, 'ValidationError')) };
+    const checked = checkedDocument(request.query);
+    if ('errors' in checked) return checked;
+    const { document } = checked;
     const operation = getOperationAST(document, request.operationName ?? undefined);
     if (!operation) {
       return { errors: [requestError('Name the operation to run: the document has several and operationName does not match one.', 'ValidationError')] };
     }
+    const overLimit = checkDocumentLimits(document, operation, documentShape(operation), limits);
+    if (overLimit) return { errors: [overLimit] };
     return { document, operation };
   }
 
@@ -107,6 +111,15 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
     if (!allowed) throw unauthorizedField(info.fieldName, info.parentType.name);
   };
 
+  const documentShape = (operation: OperationDefinitionNode) => ({
+    rootType: schema.getRootType(operation.operation)?.name ?? '',
+    hasResolver: (type: string, field: string) => resolvers.has(`${type}.${field}`),
+    fieldType: (type: string, field: string) => {
+      const parent = schema.getType(type);
+      return parent && 'getFields' in parent ? getNamedType(parent.getFields()[field]?.type)?.name : undefined;
+    },
+  });
+
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = async (source, args, context, info) => {
     checkAccess(context.caller, info);
     const resolver = resolvers.get(`${info.parentType.name}.${info.fieldName}`);
@@ -115,6 +128,11 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       return info.operation.operation === 'subscription' && isRoot
         ? (source as Record<string, unknown>)?.[info.fieldName] ?? null
         : defaultFieldResolver(source, args, context, info);
+    }
+    // A page's items each run their own resolvers: the count the document check could not know.
+    if (++context.resolversRun > limits.resolverCount) {
+      const { message, errorType } = resolverLimitError();
+      throw new FieldResolutionError({ message, errorType });
     }
     const outcome = await executeResolver(resolver, {
       arguments: args,
@@ -138,7 +156,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
     }
     if (failed) throw new FieldResolutionError(first);
-    if (context.subscribeOutcome) context.subscribeOutcome.filter = outcome.subscriptionFilter;
+    if (context.subscribeOutcome) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, authorized: true });
     if (info.operation.operation === 'mutation' && isRoot && outcome.data) {
       context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
@@ -160,15 +178,20 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       if (parsed.operation.operation === 'subscription') {
         return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
-      const result = await execute({
-        schema,
-        document: parsed.document,
-        operationName: request.operationName ?? undefined,
-        variableValues: request.variables ?? undefined,
-        contextValue: context,
-        fieldResolver,
-      });
+      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0 };
+      const executed = Promise.resolve(
+        execute({
+          schema,
+          document: parsed.document,
+          operationName: request.operationName ?? undefined,
+          variableValues: request.variables ?? undefined,
+          contextValue: context,
+          fieldResolver,
+        }),
+      );
+      const result = await withinTime(executed, limits.executionMs, () => undefined);
+      // Out of time: the caller gets AppSync's timeout; what was still running finishes unseen, and no subscriber is told.
+      if (!result) return { data: null, errors: [executionTimeoutError()] };
       for (const event of context.mutationEvents) onMutation?.(event);
       return respond(result, context);
     },
@@ -184,7 +207,11 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       if (parsed.operation.operation !== 'subscription') {
         return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], subscribeOutcome: {} };
+      const rootField = subscriptionRootField(parsed.operation.selectionSet, parsed.document);
+      if (rootField.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) {
+        return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value}: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
+      }
+      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0, subscribeOutcome: {} };
       // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
       const result = await execute({
         schema,
@@ -197,6 +224,10 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
       });
       const response = respond(result, context);
       if (response.errors?.length) return { errors: response.errors };
+      // Never a subscription whose resolver (its authorization) did not run: a field graphql-js skipped, say.
+      if (!context.subscribeOutcome?.authorized) {
+        return { errors: [requestError(`The subscription field ${rootField.name.value} was not resolved, so it cannot be authorized: it is refused.`, 'Unauthorized')] };
+      }
       return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, context.subscribeOutcome?.filter) };
     },
   };
@@ -226,7 +257,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation }: GraphQLApiOp
         return matchesFilter(filter as SubscriptionFilterShape | undefined, event.value);
       },
       async render(event) {
-        const context: ExecutionContext = { caller, appended: [], mutationEvents: [] };
+        const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0 };
         const result = await execute({
           schema,
           document,

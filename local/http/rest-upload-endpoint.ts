@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tokenFromAuthorization, type VerifiedToken } from '../auth/cognito-tokens';
 import type { LambdaHandler } from '../data-sources/lambda';
-import { BodyTooLarge, corsHeaders, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
+import { BodyTooLarge, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
 
 /** API Gateway HTTP APIs take request bodies up to 10 MB. */
 export const MAX_HTTP_API_BODY_BYTES = 10 * 1024 * 1024;
@@ -17,25 +17,32 @@ export const MAX_HTTP_API_BODY_BYTES = 10 * 1024 * 1024;
 const flattenClaims = (claims: Record<string, unknown>): Record<string, string> =>
   Object.fromEntries(Object.entries(claims).map(([name, value]) => [name, Array.isArray(value) ? `[${value.join(' ')}]` : String(value)]));
 
+/** Answers without reading the rest of the body, and closes the connection so the unread bytes are never taken in. */
+function refuseUnread(res: ServerResponse, status: number, body: Record<string, string>): void {
+  res.setHeader('connection', 'close');
+  sendJson(res, status, body);
+}
+
 export async function handleRestUpload(
   req: IncomingMessage,
   res: ServerResponse,
   handler: LambdaHandler,
   verifyToken: (token: string) => Promise<VerifiedToken>,
 ): Promise<void> {
-  let body: string;
-  try {
-    body = (await readBody(req, MAX_HTTP_API_BODY_BYTES)).toString('utf8');
-  } catch (error) {
-    if (!(error instanceof BodyTooLarge)) throw error;
-    return sendJson(res, 413, { errorType: 'PayloadTooLarge', message: 'The request is over the 10 MB an HTTP API accepts.' });
-  }
+  // The authorizer decides from the headers alone: a caller without a valid token never gets its body read.
   const headers = headersOf(req);
   const token = headers.authorization && tokenFromAuthorization(headers.authorization);
   const verified = token ? await verifyToken(token) : undefined;
   if (!verified?.ok) {
     const reason = !token ? 'no token was sent' : verified?.reason === 'expired' ? 'the token has expired' : 'the token is not a user-pool token of this API';
-    return sendJson(res, 401, { errorType: 'UnauthorizedException', message: `Unauthorized: ${reason}. Send "Authorization: Bearer <token>" (npm run token).` });
+    return refuseUnread(res, 401, { errorType: 'UnauthorizedException', message: `Unauthorized: ${reason}. Send "Authorization: Bearer <token>" (npm run token).` });
+  }
+  let body: string;
+  try {
+    body = (await readBody(req, MAX_HTTP_API_BODY_BYTES)).toString('utf8');
+  } catch (error) {
+    if (!(error instanceof BodyTooLarge)) throw error;
+    return refuseUnread(res, 413, { errorType: 'PayloadTooLarge', message: 'The request is over the 10 MB an HTTP API accepts.' });
   }
   const now = new Date();
   const requestId = randomUUID();
@@ -62,6 +69,6 @@ export async function handleRestUpload(
     isBase64Encoded: false,
   };
   const result = (await handler(event, { awsRequestId: requestId, functionName: 'restUpload', getRemainingTimeInMillis: () => 30_000 })) as APIGatewayProxyStructuredResultV2;
-  res.writeHead(result.statusCode ?? 200, { ...corsHeaders, ...(result.headers as Record<string, string>) });
+  res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   res.end(result.body ?? '');
 }

@@ -2,7 +2,8 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb';
-import { S3RVER_CREDENTIALS, startEmbeddedS3 } from './embedded-s3';
+import type { AccessKeyPair } from '../state';
+import { startEmbeddedS3 } from './embedded-s3';
 import { ensureBucket, ensureFileTable } from './provision';
 
 /** Where the storage is and what it holds: enough for any AWS SDK client or the AWS CLI. */
@@ -25,19 +26,21 @@ export interface EmbeddedStorageOptions {
   tableName?: string;
   bucketName?: string;
   region?: string;
+  /** What requests to the storage are signed with (the local account's key pair). */
+  credentials: AccessKeyPair;
 }
 
 /** Starts dynalite and s3rver, and creates the file table and bucket when missing. */
-export async function startEmbeddedStorage(options: EmbeddedStorageOptions = {}): Promise<EmbeddedStorage> {
+export async function startEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   const dynamodb = await startEmbeddedDynamoDB({ directory: options.dataDir && path.join(options.dataDir, 'dynamodb') });
-  const s3 = await startEmbeddedS3({ directory: options.dataDir && path.join(options.dataDir, 's3') });
+  const s3 = await startEmbeddedS3({ directory: options.dataDir && path.join(options.dataDir, 's3'), credentials: options.credentials });
   const location: StorageLocation = {
     region: options.region ?? 'us-east-1',
     dynamodbEndpoint: dynamodb.endpoint,
     s3Endpoint: s3.endpoint,
     tableName: options.tableName ?? 'FileMetadata',
     bucketName: options.bucketName ?? 'codecraft-files',
-    credentials: { ...S3RVER_CREDENTIALS },
+    credentials: { ...options.credentials },
   };
   const clients = storageClients(location);
   await Promise.all([ensureFileTable(clients.dynamodb, location.tableName), ensureBucket(clients.s3, location.bucketName)]);
@@ -53,7 +56,8 @@ export async function startEmbeddedStorage(options: EmbeddedStorageOptions = {})
 
 /** AWS SDK v3 clients pointed at a storage location. */
 export function storageClients(location: StorageLocation): { dynamodb: DynamoDBClient; s3: S3Client } {
-  const common = { region: location.region, credentials: location.credentials };
+  // A copy: the SDK writes its own bookkeeping into the credentials object it is given.
+  const common = { region: location.region, credentials: { ...location.credentials } };
   return {
     dynamodb: new DynamoDBClient({ ...common, endpoint: location.dynamodbEndpoint }),
     s3: new S3Client({ ...common, endpoint: location.s3Endpoint, forcePathStyle: true }),

@@ -90,7 +90,10 @@ declare module 's3rver/lib/models/error.js' {
 declare module 's3rver/lib/models/account.js' {
   export default class AWSAccount {
     static registry: Map<string, AWSAccount>;
+    /** The account s3rver's own keys belong to. */
+    static DUMMY_ACCOUNT: AWSAccount;
     accessKeys: Map<string, string>;
+    createKeyPair(accessKeyId: string, secretAccessKey: string): void;
   }
 }
 

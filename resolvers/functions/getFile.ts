@@ -21,6 +21,6 @@ export function response(ctx: Context<QueryFileArgs>) {
   }
   const row = ctx.result as FileRow | null;
   const file = row && row.status === 'AVAILABLE' ? row : null;
-  (ctx.stash as ProjectStash).projectID = file ? file.projectID : null;
+  Object.assign(ctx.stash as ProjectStash, { projectID: file ? file.projectID : null, projectFromRow: true });
   return file;
 }

@@ -13,16 +13,12 @@ export function request(ctx: Context) {
   return ddb.get<UploadRow>({ key: { fileID }, consistentRead: true });
 }
 
-/** The project found is the one to authorize. */
+/** The project found is the one to authorize; a missing row is invokeLargeUpload's to report, as for an outsider. */
 export function response(ctx: Context) {
   if (ctx.error) {
     util.error(ctx.error.message, ctx.error.type);
   }
   const row = ctx.result as UploadRow | null;
-  if (!row) {
-    const fileID = ctx.args.input ? ctx.args.input.fileID : ctx.args.fileID;
-    util.error(`No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`, 'NotFound');
-  }
-  (ctx.stash as ProjectStash).projectID = row.projectID;
+  Object.assign(ctx.stash as ProjectStash, { projectID: row ? row.projectID : null, projectFromRow: true });
   return row;
 }

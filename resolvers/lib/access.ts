@@ -10,19 +10,26 @@ export const projectGroup = (projectID: string): string => `project-${projectID}
 export const notAuthorizedMessage = (projectID: string): string =>
   `Not authorized for project ${projectID}: the token's cognito:groups must include "${projectGroup(projectID)}" or "${ADMIN_GROUP}".`;
 
+/** util.authType()'s answers for the modes this API has; anything else is refused. */
+export const API_KEY_AUTH = 'API Key Authorization';
+export const IAM_AUTH = 'IAM Authorization';
+export const USER_POOL_AUTH = 'User Pool Authorization';
+
 /**
- * The project-membership rule. API-key callers (development, local) and IAM
- * callers (trusted services) pass; a user-pool caller passes when its
- * `cognito:groups` holds `admins` or `project-{projectID}`; anyone else fails.
+ * The project-membership rule, decided by how the caller authenticated
+ * (util.authType()), never by which identity fields happen to be empty:
+ * API-key callers (development, local) and IAM callers (trusted services)
+ * pass; a user-pool caller passes when its `cognito:groups` holds `admins`
+ * or `project-{projectID}`; any other mode — one added later included — fails.
  */
-export function mayAccessProject(identity: Identity, projectID: string): boolean {
-  if (!identity) {
+export function mayAccessProject(authType: string, identity: Identity, projectID: string): boolean {
+  if (authType === API_KEY_AUTH || authType === IAM_AUTH) {
     return true;
   }
-  const fields = identity as Record<string, unknown>;
-  if (fields.userArn) {
-    return true;
+  if (authType !== USER_POOL_AUTH) {
+    return false;
   }
+  const fields = (identity ?? {}) as Record<string, unknown>;
   const groups = fields.groups as string[] | null | undefined;
   if (!fields.sub || !groups) {
     return false;

@@ -7,6 +7,8 @@ import type { Context } from '@aws-appsync/utils';
  */
 export interface ProjectStash {
   projectID?: string | null;
+  /** Set when projectID was read from a row the caller named by fileID: outsiders are then told "no such file". */
+  projectFromRow?: boolean;
 }
 
 /** The response of a pipeline resolver whose last function shaped the result. */

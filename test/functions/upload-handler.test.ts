@@ -112,15 +112,18 @@ describe('upload Lambda: storing a file', () => {
     expect(await tableRows(storage, projectID)).toEqual([expect.objectContaining({ uploadedBy })]);
   });
 
-  it('uses the declared type for content with no recognisable format, octet-stream when none is declared', async () => {
+  it("uses the declared type for content with no recognisable format, the name's extension when none is declared, else octet-stream", async () => {
     const projectID = newProject();
 
     const declared = await upload(uploadInput({ projectID, contentType: 'text/plain; charset=utf-8' }));
-    const undeclared = await upload(uploadInput({ projectID }));
+    const byExtension = await upload(uploadInput({ projectID, fileName: 'notes.txt' }));
+    const unknown = await upload(uploadInput({ projectID, fileName: 'notes' }));
 
     expect(declared.file.contentType).toBe('text/plain; charset=utf-8');
     expect((await readObject(storage, declared.file.s3Key)).contentType).toBe('text/plain; charset=utf-8');
-    expect(undeclared.file.contentType).toBe('application/octet-stream');
+    expect(byExtension.file.contentType).toBe('text/plain');
+    expect((await readObject(storage, byExtension.file.s3Key)).contentType).toBe('text/plain');
+    expect(unknown.file.contentType).toBe('application/octet-stream');
   });
 });
 

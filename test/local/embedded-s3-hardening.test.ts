@@ -6,6 +6,9 @@ import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
 import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { newAccessKeyPair } from '../../local/state';
+
+const CREDENTIALS = newAccessKeyPair();
 import type { EmbeddedService } from '../../local/storage/embedded-dynamodb';
 
 let s3: EmbeddedService;
@@ -13,8 +16,8 @@ let client: S3Client;
 let dataDir: string;
 beforeAll(async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-s3-hardening-'));
-  s3 = await startEmbeddedS3({ directory: path.join(dataDir, 's3') });
-  client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' } });
+  s3 = await startEmbeddedS3({ directory: path.join(dataDir, 's3'), credentials: CREDENTIALS });
+  client = new S3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, credentials: CREDENTIALS });
   await client.send(new CreateBucketCommand({ Bucket: 'auth-bucket' }));
 });
 afterAll(async () => {

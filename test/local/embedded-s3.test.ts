@@ -30,7 +30,10 @@ import path from 'node:path';
 import { Readable } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { EmbeddedService } from '../../local/storage/embedded-dynamodb';
-import { S3RVER_CREDENTIALS, startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
+import { newAccessKeyPair } from '../../local/state';
+
+const CREDENTIALS = newAccessKeyPair();
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -43,13 +46,13 @@ const clients: S3Client[] = [];
 
 /** An SDK client of the embedded S3; `config` overrides the defaults. */
 function s3Client(config: Partial<S3ClientConfig> = {}): S3Client {
-  const made = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: S3RVER_CREDENTIALS, ...config });
+  const made = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials: CREDENTIALS, ...config });
   clients.push(made);
   return made;
 }
 
 beforeAll(async () => {
-  s3 = await startEmbeddedS3();
+  s3 = await startEmbeddedS3({ credentials: CREDENTIALS });
   client = s3Client();
   await client.send(new CreateBucketCommand({ Bucket }));
 });
@@ -382,7 +385,7 @@ describe('a presigned PUT made with the presigner’s defaults', () => {
 
 describe('signatures of SDK requests', () => {
   it('refuses a request signed with the wrong secret', async () => {
-    const impostor = s3Client({ credentials: { accessKeyId: 'S3RVER', secretAccessKey: 'not-the-secret' } });
+    const impostor = s3Client({ credentials: { accessKeyId: CREDENTIALS.accessKeyId, secretAccessKey: 'not-the-secret' } });
     const Key = newKey('impostor.txt');
 
     expect(await refusal(impostor.send(new PutObjectCommand({ Bucket, Key, Body: 'x' })))).toEqual(SignatureDoesNotMatch);
@@ -586,7 +589,7 @@ describe('a multipart upload completed without copying its parts', () => {
 
   beforeAll(async () => {
     directory = await tempDir('segments');
-    own = await startEmbeddedS3({ directory });
+    own = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     ownClient = s3Client({ endpoint: own.endpoint });
   });
 
@@ -783,7 +786,7 @@ describe('a multipart upload completed without copying its parts', () => {
 describe('the files behind the objects', () => {
   it('keep the checksum in the object’s metadata, and nothing of refused writes, aborted or completed uploads', async () => {
     const directory = await tempDir('embedded-s3');
-    const own = await startEmbeddedS3({ directory });
+    const own = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     const ownClient = s3Client({ endpoint: own.endpoint });
     try {
       const body = Buffer.from('kept');
@@ -827,7 +830,7 @@ describe('the files behind the objects', () => {
 
   it('drop what a crash left in the temporary folder when the server starts again, and keep the objects', async () => {
     const directory = await tempDir('embedded-s3-restart');
-    const first = await startEmbeddedS3({ directory });
+    const first = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     const firstClient = s3Client({ endpoint: first.endpoint });
     const body = Buffer.from('survives a restart');
     await firstClient.send(new CreateBucketCommand({ Bucket }));
@@ -836,7 +839,7 @@ describe('the files behind the objects', () => {
     const tempFolder = path.join(directory, Bucket, '._S3rver_tmp');
     await writeFile(path.join(tempFolder, 'object.cut-short'), 'half an object');
 
-    const second = await startEmbeddedS3({ directory });
+    const second = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     try {
       const secondClient = s3Client({ endpoint: second.endpoint });
       expect(await readdir(tempFolder).catch(() => [])).toEqual([]);
@@ -848,7 +851,7 @@ describe('the files behind the objects', () => {
   });
   it('after a crash, put back the upload of a completion cut short before its object appeared, tidy a linked folder, and drop unlinked ones', async () => {
     const directory = await tempDir('embedded-s3-crash');
-    const first = await startEmbeddedS3({ directory });
+    const first = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     const firstClient = s3Client({ endpoint: first.endpoint });
     const parts = [randomBytes(5 * MiB), Buffer.from('the last part')];
     await firstClient.send(new CreateBucketCommand({ Bucket }));
@@ -883,7 +886,7 @@ describe('the files behind the objects', () => {
     await writeFile(path.join(replaced, '1.part.0123456789abcdef'), 'old bytes');
     await writeFile(path.join(replaced, 'segments.json'), JSON.stringify({ key: 'linked.bin', segments: [{ file: '1.part.0123456789abcdef', size: 9 }] }));
 
-    const second = await startEmbeddedS3({ directory });
+    const second = await startEmbeddedS3({ directory, credentials: CREDENTIALS });
     try {
       const secondClient = s3Client({ endpoint: second.endpoint });
       expect(await filesUnder(segments)).toEqual(['<upload>/1.part.<id>', '<upload>/2.part.<id>', '<upload>/segments.json']);

@@ -87,3 +87,45 @@ describe('subscriptions', () => {
     expect(await api.execute({ query: 'subscription { onPut { id } }' }, apiKey)).toEqual({ errors: [expect.objectContaining({ errorType: 'ValidationError' })] });
   });
 });
+
+describe("AppSync's per-request quotas", () => {
+  const quotaSchema = buildSchema(`
+    ${readFileSync(path.join(projectRoot, 'schema', 'appsync.graphql'), 'utf8')}
+    type Row @aws_api_key { id: ID! detail: String @aws_api_key }
+    type Query { rows: [Row] @aws_api_key slow: String @aws_api_key }
+  `);
+  const hanging: PipelineResolver = {
+    name: 'Query.slow',
+    code: { request: () => ({}), response: (ctx) => (ctx as { prev: { result: unknown } }).prev.result },
+    functions: [{ name: 'never', code: { request: () => ({}), response: () => 'late' }, dataSource: { invoke: () => new Promise(() => {}) } }],
+  };
+  const quotaResolvers = new Map([
+    ['Query.rows', constant('Query.rows', [{ id: '1' }, { id: '2' }, { id: '3' }])],
+    ['Row.detail', constant('Row.detail', 'd')],
+    ['Query.slow', hanging],
+  ]);
+  const api = createGraphQLApi({ schema: quotaSchema, resolvers: quotaResolvers, limits: { resolverCount: 3, queryDepth: 2, executionMs: 50 } });
+
+  it('counts the resolvers a list runs while executing, and answers the excess as AppSync does', async () => {
+    const response = await api.execute({ query: '{ rows { id detail } }' }, apiKey);
+
+    expect(response.data).toEqual({ rows: [{ id: '1', detail: 'd' }, { id: '2', detail: 'd' }, { id: '3', detail: null }] });
+    expect(response.errors).toEqual([expect.objectContaining({ errorType: 'ResolverExecutionLimitReached', message: 'Resolver invocation limit reached.', path: ['rows', 2, 'detail'] })]);
+  });
+
+  it('refuses, before running anything, a document that selects more resolvers than may run', async () => {
+    expect(await api.execute({ query: '{ a: slow b: slow c: slow d: slow }' }, apiKey)).toEqual({
+      errors: [expect.objectContaining({ errorType: 'ResolverExecutionLimitReached', path: null })],
+    });
+  });
+
+  it('refuses a document nested deeper than queryDepth', async () => {
+    expect((await api.execute({ query: '{ __schema { queryType { name } } }' }, apiKey)).errors).toEqual([
+      expect.objectContaining({ errorType: 'QueryDepthLimitReached', message: 'The query is 3 levels deep; this API allows at most 2. Select fewer nested fields.' }),
+    ]);
+  });
+
+  it('answers a request still running when its time is up with ExecutionTimeout', async () => {
+    expect(await api.execute({ query: '{ slow }' }, apiKey)).toEqual({ data: null, errors: [expect.objectContaining({ errorType: 'ExecutionTimeout', message: 'Execution timed out.' })] });
+  });
+});

@@ -139,27 +139,20 @@ describe('POST /graphql', () => {
     expect(((await response.json()) as { errors: unknown[] }).errors[0]).toMatchObject({ errorType: 'MalformedHttpRequestException' });
   });
 
-  it('answers CORS preflights with the headers AppSync clients send', async () => {
-    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'http://localhost:5173', 'access-control-request-method': 'POST' } });
+  it('answers CORS preflights from its own pages with the headers AppSync clients send, tokens and SigV4 included', async () => {
+    const ownOrigin = new URL(local.server.graphqlUrl).origin;
+    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: ownOrigin, 'access-control-request-method': 'POST' } });
+
+    expect(response.status).toBe(204);
+    expect(response.headers.get('access-control-allow-origin')).toBe(ownOrigin);
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256');
+  });
+
+  it('lets any other origin make API-key calls only: its preflight does not allow authorization', async () => {
+    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' } });
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, authorization, x-amz-user-agent, x-amz-date, x-amz-security-token');
-  });
-});
-
-describe('GET / (console)', () => {
-  it('serves GraphiQL pointed at this API with its key, and its scripts from the local packages', async () => {
-    const base = local.server.graphqlUrl.replace(/\/graphql$/, '');
-    const page = await fetch(`${base}/`);
-    const html = await page.text();
-
-    expect(page.headers.get('content-type')).toBe('text/html; charset=utf-8');
-    expect(html).toContain(`\\"x-api-key\\": \\"${local.server.apiKey}\\"`);
-    for (const asset of ['react.js', 'react-dom.js', 'graphiql.js', 'graphiql.css', 'appsync-fetcher.js']) {
-      expect(html).toContain(`/console/${asset}`);
-      expect((await fetch(`${base}/console/${asset}`)).status).toBe(200);
-    }
-    expect((await fetch(`${base}/console/../package.json`)).status).toBe(404);
+    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent');
   });
 });

@@ -185,7 +185,8 @@ describe('large uploads straight to storage', () => {
 
     expect(byMallory.body.errors[0].errorType).toBe('Unauthorized');
     expect(byBob.body.errors[0]).toMatchObject({ errorType: 'Unauthorized', message: `Only the uploader of file ${ticket.fileID} or an admin may complete or abort its upload.` });
-    expect(byMalloryComplete.body.errors[0].errorType).toBe('Unauthorized');
+    // An outsider learns nothing of the upload: the answer for a fileID that does not exist.
+    expect(byMalloryComplete.body.errors[0]).toMatchObject({ errorType: 'NotFound', message: `No upload has fileID ${ticket.fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.` });
     expect(byAdmin.body.data.completeUpload).toMatchObject({ fileID: ticket.fileID, uploadedBy: 'alice' });
   });
 
@@ -258,7 +259,8 @@ describe('deleteFile', () => {
 
     const refused = await mallory(DeleteFileDocument, { fileID: file.fileID });
 
-    expect(refused.body.errors[0].errorType).toBe('Unauthorized');
+    // Answered as for a file that does not exist: the outsider learns neither the file nor its project.
+    expect(refused.body.errors[0]).toMatchObject({ errorType: 'NotFound', message: `No file has fileID ${file.fileID}: it may have been deleted already.` });
     expect((await alice(FileDocument, { fileID: file.fileID })).body.data.file.fileID).toBe(file.fileID);
   });
 });

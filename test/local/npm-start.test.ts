@@ -1,5 +1,5 @@
 /** `npm start` as a user runs it: a child process, its endpoints file, Ctrl-C. */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/local-server';
@@ -30,8 +30,11 @@ describe('npm start', () => {
         s3Endpoint: expect.stringMatching(/^http:\/\/127\.0\.0\.1:\d+$/),
         tableName: 'FileMetadata',
         bucketName: 'codecraft-files',
+        credentials: { accessKeyId: expect.stringMatching(/^AKIA[A-Z2-7]{16}$/), secretAccessKey: expect.stringMatching(/^[A-Za-z0-9+/]{40}$/) },
       },
     });
+    // It holds the data directory's secret key: readable by its owner only.
+    expect((await stat(path.join(dataDir, 'endpoints.json'))).mode & 0o777).toBe(0o600);
     expect(output()).toContain(endpoints.apiKey);
     expect(output()).toContain(endpoints.caCertFile);
     const listed = await postGraphQL(endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': endpoints.apiKey });

@@ -28,13 +28,14 @@ describe('Query.file', () => {
     expect(await getFile(row.fileID)).toEqual({ data: null, errors: [] });
   });
 
-  it("refuses a file of a project the caller is not in", async () => {
+  it('answers a caller outside the project exactly as for a missing file: null, no error naming the project', async () => {
     const row = fileRow('p2', '2026-03-01T00:00:00.000Z');
     await seedRows(storage, [row]);
 
-    const { data, errors } = await getFile(row.fileID, userPoolCaller('mallory', ['project-p1']));
+    const outsider = await getFile(row.fileID, userPoolCaller('mallory', ['project-p1']));
 
-    expect(data).toBeNull();
-    expect(errors).toEqual([{ errorType: 'Unauthorized', message: expect.stringContaining('Not authorized for project p2') }]);
+    expect(outsider).toEqual(await getFile('no-such-file', userPoolCaller('mallory', ['project-p1'])));
+    expect(outsider).toEqual({ data: null, errors: [] });
+    expect((await getFile(row.fileID, userPoolCaller('paula', ['project-p2']))).data).toMatchObject({ fileID: row.fileID });
   });
 });

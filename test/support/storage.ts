@@ -1,3 +1,4 @@
+import { newAccessKeyPair } from '../../local/state';
 import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
 import { startEmbeddedStorage, storageClients, type EmbeddedStorage } from '../../local/storage/index';
@@ -15,7 +16,7 @@ export function useEmbeddedStorage(): StorageFixture {
   const fixture = {} as StorageFixture;
   beforeAll(async () => {
     const suffix = randomUUID().slice(0, 8);
-    fixture.storage = await startEmbeddedStorage({ tableName: `files-${suffix}`, bucketName: `files-${suffix}` });
+    fixture.storage = await startEmbeddedStorage({ tableName: `files-${suffix}`, bucketName: `files-${suffix}`, credentials: newAccessKeyPair() });
     fixture.clients = storageClients(fixture.storage);
   });
   afterAll(async () => {

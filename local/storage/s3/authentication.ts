@@ -22,7 +22,7 @@ const MAX_EXPIRES_SECONDS = 604_800;
  * expire); and a request with no signature at all is refused, where s3rver
  * served it (buckets are private), except on a static website endpoint.
  */
-export function signatureV4(store: FilesystemStore): S3rverMiddleware {
+export function signatureV4(store: FilesystemStore, accessKeys: ReadonlyMap<string, string>): S3rverMiddleware {
   return async (ctx, next) => {
     if (ctx.app.allowMismatchedSignatures || ctx.method === 'OPTIONS') return next();
     const authorization = ctx.req.headers.authorization;
@@ -31,11 +31,15 @@ export function signatureV4(store: FilesystemStore): S3rverMiddleware {
     if (mechanisms === 0) {
       if (!(await servesWebsite(ctx, store))) throw accessDenied();
     } else if (mechanisms === 1) {
-      // V2 (`AWS …` headers, `Signature` query parameters) is s3rver's to verify.
-      if (presigned) verify(ctx, presignedSignature(ctx));
-      else if (authorization?.startsWith('AWS4-HMAC-SHA256')) verify(ctx, headerSignature(ctx, authorization));
-      // s3rver reads the algorithm name in any case and never checks V4: anything but these two names is refused here.
-      else if (authorization !== undefined && !authorization.startsWith('AWS ')) throw s3Error('InvalidArgument', 'Unsupported Authorization Type');
+      if (presigned) verify(ctx, presignedSignature(ctx), accessKeys);
+      else if (authorization?.startsWith('AWS4-HMAC-SHA256')) verify(ctx, headerSignature(ctx, authorization), accessKeys);
+      // V2 (`AWS …` headers, `Signature` query parameters), as S3 answers it for buckets made since 2020; s3rver
+      // would check it against its well-known S3RVER key.
+      else if (authorization?.startsWith('AWS ') || 'Signature' in ctx.query) {
+        throw s3Error('InvalidRequest', 'The authorization mechanism you have provided is not supported. Please use AWS4-HMAC-SHA256.');
+      }
+      // s3rver reads the algorithm name in any case and never checks V4: anything but these names is refused here.
+      else if (authorization !== undefined) throw s3Error('InvalidArgument', 'Unsupported Authorization Type');
     }
     // More than one mechanism: s3rver refuses the request ("Only one auth mechanism allowed").
     return next();
@@ -112,8 +116,13 @@ function parseCredential(credential: string, amzDate: string, refuse: (message: 
   return { accessKeyId, scope: scope.join('/') };
 }
 
-function verify(ctx: S3rverContext, provided: ProvidedSignature): void {
-  const secretAccessKey = AWSAccount.registry.get(provided.accessKeyId)?.accessKeys.get(provided.accessKeyId);
+/** Lets s3rver's own authentication, which runs after ours and looks every key up in its process-wide registry, know this key. */
+export function registerWithS3rver(accessKeys: ReadonlyMap<string, string>): void {
+  for (const [accessKeyId, secretAccessKey] of accessKeys) AWSAccount.DUMMY_ACCOUNT.createKeyPair(accessKeyId, secretAccessKey);
+}
+
+function verify(ctx: S3rverContext, provided: ProvidedSignature, accessKeys: ReadonlyMap<string, string>): void {
+  const secretAccessKey = accessKeys.get(provided.accessKeyId);
   if (secretAccessKey === undefined) {
     throw s3Error('InvalidAccessKeyId', 'The AWS Access Key Id you provided does not exist in our records.', { AWSAccessKeyId: provided.accessKeyId });
   }
