@@ -6,7 +6,7 @@
  * one). Kept in <dataDir>/local-api.json (mode 600); made fresh in memory mode.
  */
 import { randomBytes } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { chmod, mkdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { generateSigningKey, type SigningKey, type UserPool } from './auth/cognito-tokens';
 
@@ -51,6 +51,9 @@ async function freshState(region: string): Promise<LocalApiState> {
 
 export async function loadOrCreateState(dataDir: string | undefined, region: string): Promise<LocalApiState> {
   if (!dataDir) return freshState(region);
+  // The data directory holds every project's files and the keys: its owner's alone, also when it already existed.
+  await mkdir(dataDir, { recursive: true, mode: 0o700 });
+  await chmod(dataDir, 0o700);
   const file = path.join(dataDir, STATE_FILE);
   let kept: Partial<LocalApiState> | undefined;
   try {
@@ -61,7 +64,7 @@ export async function loadOrCreateState(dataDir: string | undefined, region: str
   if (kept && STATE_FIELDS.every((name) => name in kept)) return kept as LocalApiState;
   // A data directory from before a key existed keeps what it has and gains the rest.
   const state = { ...(await freshState(region)), ...kept };
-  await mkdir(dataDir, { recursive: true });
   await writeFile(file, JSON.stringify(state, null, 2), { mode: 0o600 });
+  await chmod(file, 0o600);
   return state;
 }

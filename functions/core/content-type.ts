@@ -12,9 +12,11 @@ import { FileServiceError } from './errors';
  * - unrecognised bytes otherwise (plain text, JSON, CSV…): the declared type,
  *   or else the file name's extension (mime's standard table), or else
  *   application/octet-stream.
- * Active types — HTML, SVG, XML, JavaScript: what a browser would run — are
- * stored as application/octet-stream whatever was declared, so no stored
- * file can run script on the bucket's origin (downloads are attachments too).
+ * Only inert types (isInertContentType: media, signed binary formats, plain
+ * kinds of text) are stored as such; anything a browser might render or run
+ * — HTML, SVG, XML, scripts — is stored as application/octet-stream whatever
+ * was declared, so no stored file runs on the bucket's origin (downloads are
+ * attachments too).
  */
 
 export const DEFAULT_CONTENT_TYPE = 'application/octet-stream';
@@ -42,13 +44,36 @@ const CONTAINER_FORMATS: Record<string, (declared: string) => boolean> = {
   'application/json': (t) => t.endsWith('+json'),
 };
 
-// What a browser renders as a document or runs as script when it opens the file.
-const ACTIVE_TYPES = new Set(['text/html', 'application/xhtml+xml', 'application/xml', 'image/svg+xml', 'text/xsl', 'application/xslt+xml', 'text/javascript', 'application/javascript', 'application/x-javascript', 'application/ecmascript', 'text/ecmascript']);
+// Text a browser shows as text, never runs: declared or named by an extension, these are kept.
+const INERT_TEXT = new Set([
+  'text/plain',
+  'text/csv',
+  'text/tab-separated-values',
+  'text/markdown',
+  'text/x-markdown',
+  'text/css',
+  'text/calendar',
+  'text/vcard',
+  'text/vtt',
+  'application/json',
+  'application/x-ndjson',
+  'application/yaml',
+  'application/toml',
+  'application/sql',
+]);
 
-export const isActiveContentType = (type: string): boolean => {
+/**
+ * Whether a browser opening the file could only display it: media (SVG
+ * aside), binary formats with a signature, and a short list of text types.
+ * Everything else — HTML, XML, SVG, scripts under any of their names,
+ * multipart and message types, types nobody listed — is or may be active.
+ */
+export function isInertContentType(type: string): boolean {
   const bare = essence(type);
-  return ACTIVE_TYPES.has(bare) || bare.endsWith('+xml');
-};
+  if (bare === DEFAULT_CONTENT_TYPE || INERT_TEXT.has(bare)) return true;
+  if (bare.endsWith('+xml')) return false;
+  return /^(image|audio|video|font)\/[a-z0-9.+-]+$/.test(bare) || (hasSignature(bare) && bare !== 'application/x-shockwave-flash');
+}
 
 /**
  * Binary formats file-type knows by their magic numbers: bytes without that
@@ -64,8 +89,8 @@ function essence(mediaType: string): string {
   return ALIASES[bare] ?? bare;
 }
 
-/** What is stored for a type chosen before the bytes are seen (a presigned PUT signs it): active types never. */
-export const storableContentType = (type: string | undefined): string => (type && !isActiveContentType(type) ? type : DEFAULT_CONTENT_TYPE);
+/** What is stored for a type (also one chosen before the bytes are seen: a presigned PUT signs it): inert types only. */
+export const storableContentType = (type: string | undefined): string => (type && isInertContentType(type) ? type : DEFAULT_CONTENT_TYPE);
 
 export interface ContentTypeClaim {
   /** As the caller declared it, if at all. */

@@ -6,7 +6,7 @@
  * too. Least recently used entries go first once `size` are held.
  */
 import { parse, validate, type DocumentNode, type GraphQLError, type GraphQLSchema } from 'graphql';
-import { toAppSyncError, type AppSyncError } from './errors';
+import { requestError, toAppSyncError, type AppSyncError } from './errors';
 
 export type CheckedDocument = { document: DocumentNode } | { errors: AppSyncError[] };
 
@@ -20,7 +20,13 @@ export function documentCache(schema: GraphQLSchema, size = 500) {
     } catch (error) {
       return { errors: [toAppSyncError(error as GraphQLError, 'ValidationError')] };
     }
-    const invalid = validate(schema, document);
+    let invalid: readonly GraphQLError[];
+    try {
+      invalid = validate(schema, document);
+    } catch (error) {
+      // graphql-js's own rules can throw on documents they did not foresee (a subscription's @include(if: $var)).
+      return { errors: [requestError(`The document cannot be validated: ${(error as Error).message}`, 'ValidationError')] };
+    }
     return invalid.length ? { errors: invalid.map((e) => toAppSyncError(e, 'ValidationError')) } : { document };
   };
 

@@ -156,7 +156,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
       context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
     }
     if (failed) throw new FieldResolutionError(first);
-    if (context.subscribeOutcome) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, authorized: true });
+    if (context.subscribeOutcome && isRoot) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, authorized: true });
     if (info.operation.operation === 'mutation' && isRoot && outcome.data) {
       context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
@@ -208,8 +208,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
         return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
       }
       const rootField = subscriptionRootField(parsed.operation.selectionSet, parsed.document);
-      if (rootField.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include')) {
-        return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value}: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
+      // Conditional root selections would make the field registered differ from the field authorized (or none run at all).
+      if (conditionalRootSelection(parsed.operation.selectionSet, parsed.document)) {
+        return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value} or on a fragment holding it: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
       }
       const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0, subscribeOutcome: {} };
       // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
@@ -305,6 +306,21 @@ function subscriptionRootField(selectionSet: SelectionSetNode, document: Documen
     if (fragment) return subscriptionRootField(fragment.selectionSet, document);
   }
   throw new Error('A validated subscription has a root field');
+}
+
+const isConditional = (node: { directives?: readonly { name: { value: string } }[] }) => !!node.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+
+/** Whether @skip or @include stands on the root field or on a fragment (inline or spread) around it. */
+function conditionalRootSelection(selectionSet: SelectionSetNode, document: DocumentNode): boolean {
+  return selectionSet.selections.some((selection) => {
+    if (isConditional(selection)) return true;
+    if (selection.kind === Kind.FIELD) return false;
+    const fragment =
+      selection.kind === Kind.INLINE_FRAGMENT
+        ? selection
+        : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+    return !!fragment && conditionalRootSelection(fragment.selectionSet, document);
+  });
 }
 
 interface SubscriptionFilterShape {

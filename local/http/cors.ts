@@ -24,7 +24,9 @@ export function originTrust(hostNames: ReadonlySet<string>, port: () => number, 
     if (!URL.canParse(origin)) return false;
     const url = new URL(origin);
     const hostname = url.hostname.replace(/^\[|\]$/g, '');
-    return (url.protocol === 'http:' || url.protocol === 'https:') && hostNames.has(hostname) && Number(url.port) === port();
+    const defaultPort = { 'http:': 80, 'https:': 443 }[url.protocol];
+    // An origin on the scheme's default port carries no port ("http://localhost" is port 80).
+    return defaultPort !== undefined && hostNames.has(hostname) && Number(url.port || defaultPort) === port();
   };
 }
 

@@ -38,6 +38,12 @@ describe('resolveContentType', () => {
     ['JavaScript declared text/javascript', Buffer.from('alert(1)'), 'text/javascript', 'x.js'],
     ['XHTML declared', Buffer.from('<html/>'), 'application/xhtml+xml; charset=utf-8', 'x.xhtml'],
     ['HTML undeclared, named .html', Buffer.from('<script>alert(1)</script>'), undefined, 'x.html'],
+    ['script declared under an old alias', Buffer.from('alert(1)'), 'text/x-javascript', 'x.js'],
+    ['HTML declared as multipart/x-mixed-replace', Buffer.from('--b\r\n<script>'), 'multipart/x-mixed-replace; boundary=b', 'x'],
+    ['a web archive (message/rfc822)', Buffer.from('MIME-Version: 1.0'), 'message/rfc822', 'x.mht'],
+    ['MathML named .mml', Buffer.from('<math/>'), undefined, 'x.mml'],
+    ['RSS declared', Buffer.from('<rss/>'), 'application/rss+xml', 'x.rss'],
+    ['a type nobody listed', Buffer.from('x'), 'application/x-made-up', 'x'],
     ['SVG undeclared, named .svg', XML_BYTES, undefined, 'x.svg'],
   ])('stores active content as application/octet-stream: %s', async (_case, bytes, declared, fileName) => {
     expect(await resolveContentType(bytes, { declared, fileName })).toBe('application/octet-stream');

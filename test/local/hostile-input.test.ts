@@ -10,7 +10,7 @@ import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { importJWK, SignJWT, type JWK, type JWTPayload } from 'jose';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import http from 'node:http';
 import os from 'node:os';
 import path from 'node:path';
@@ -188,6 +188,9 @@ describe('tokens and signatures', () => {
     const announced = await iam({ query: AnnounceFileUploadedDocument.toString(), variables: { fileID: file.fileID } });
 
     expect(announced.body.data.announceFileUploaded.fileID).toBe(file.fileID);
+    // The data directory and its keys are its owner's alone.
+    expect((await stat(dataDir)).mode & 0o777).toBe(0o700);
+    expect((await stat(path.join(dataDir, STATE_FILE))).mode & 0o777).toBe(0o600);
   });
 });
 
@@ -260,8 +263,10 @@ describe('subscriptions', () => {
     ['onFileDeleted', 'subscription ($projectID: ID!) { onFileDeleted(projectID: $projectID) { fileID } }', 'Unauthorized'],
     ['@skip(if: true) on the field', 'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) @skip(if: true) { fileID } }', 'ValidationError'],
     ['@include(if: false) on the field', 'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) @include(if: false) { fileID } }', 'ValidationError'],
-    ['@skip on an inline fragment around the field', 'subscription ($projectID: ID!) { ... @skip(if: true) { onFileUploaded(projectID: $projectID) { fileID } } }', 'Unauthorized'],
-    ['@include(if: false) on a fragment spread', 'subscription ($projectID: ID!) { ...F @include(if: false) } fragment F on Subscription { onFileUploaded(projectID: $projectID) { fileID } }', 'Unauthorized'],
+    ['@skip on an inline fragment around the field', 'subscription ($projectID: ID!) { ... @skip(if: true) { onFileUploaded(projectID: $projectID) { fileID } } }', 'ValidationError'],
+    ['@include(if: false) on a fragment spread', 'subscription ($projectID: ID!) { ...F @include(if: false) } fragment F on Subscription { onFileUploaded(projectID: $projectID) { fileID } }', 'ValidationError'],
+    ['a skipped field beside one it may subscribe to', 'subscription ($projectID: ID!) { ... on Subscription @skip(if: true) { a: onFileUploaded(projectID: $projectID) { fileID } } onFileUploaded(projectID: "other") { fileID } }', 'ValidationError'],
+    ['@include driven by a variable', 'subscription ($projectID: ID!, $on: Boolean = true) { onFileUploaded(projectID: $projectID) @include(if: $on) { fileID } }', 'ValidationError'],
   ])("an outsider's %s is refused and never registered", async (_case, query, errorType) => {
     const { answer, registered } = await subscribe(query);
 
@@ -301,6 +306,23 @@ describe('protocol abuse', () => {
 
     expect(status).toBe(200);
     expect(body).toEqual({ errors: [expect.objectContaining({ errorType: 'ResolverExecutionLimitReached', message: 'Resolver invocation limit reached.' })] });
+  });
+
+  it('measures a fragment that is spread again and again once: a doubling fragment chain is refused at once, not walked 2^40 times', async () => {
+    const chain = Array.from({ length: 40 }, (_, i) => `fragment F${i} on Query { ...F${i + 1} ...F${i + 1} }`).join(' ');
+    const query = `query { ...F0 } ${chain} fragment F40 on Query { file(fileID: "x") { fileID } }`;
+
+    const { body } = await postGraphQL(server.graphqlUrl, { query }, { 'x-api-key': server.apiKey });
+
+    expect(body.errors).toEqual([expect.objectContaining({ errorType: 'ResolverExecutionLimitReached' })]);
+  });
+
+  it('refuses a request selecting more fields than the server answers at once, resolvers or not (aliased introspection)', async () => {
+    const aliases = Array.from({ length: 5_000 }, (_, i) => `s${i}: __schema { types { name fields { name } } }`).join(' ');
+
+    const { body } = await postGraphQL(server.graphqlUrl, { query: `{ ${aliases} }` }, { 'x-api-key': server.apiKey });
+
+    expect(body).toEqual({ errors: [expect.objectContaining({ errorType: 'QueryTooLarge' })] });
   });
 
   it('refuses a query nested deeper than the limit', async () => {

@@ -1,3 +1,4 @@
+import { originTrust } from '../../local/http/cors';
 import { describe, expect, it } from 'vitest';
 import { generateKeyPair, SignJWT } from 'jose';
 import { fileRow, seedRows } from '../support/file-rows';
@@ -154,5 +155,27 @@ describe('POST /graphql', () => {
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');
     expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent');
+  });
+});
+
+describe('originTrust', () => {
+  const trust = (port: number) => originTrust(new Set(['localhost', '127.0.0.1', '::1']), () => port, ['http://localhost:5173']);
+
+  it.each([
+    ['http://localhost:4000', 4000, true],
+    ['https://127.0.0.1:4000', 4000, true],
+    ['http://[::1]:4000', 4000, true],
+    ['http://LOCALHOST:4000', 4000, true],
+    ['http://localhost', 80, true],
+    ['https://localhost', 443, true],
+    ['http://localhost:5173', 4000, true],
+    ['http://localhost:4001', 4000, false],
+    ['http://localhost', 4000, false],
+    ['http://127.0.0.1:4000.evil.example', 4000, false],
+    ['http://evil.example:4000', 4000, false],
+    ['null', 4000, false],
+    ['file://localhost', 4000, false],
+  ])('%s (server on port %i): %s', (origin, port, expected) => {
+    expect(trust(port)(origin)).toBe(expected);
   });
 });

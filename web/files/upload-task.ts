@@ -119,7 +119,9 @@ export class UploadTask {
 
   private async hashInput() {
     const { name, size, type } = this.file;
-    const common = { projectID: this.projectID, fileName: name, fileType: type.split('/')[0] || 'file', size, clientToken: this.clientToken, ...(type ? { contentType: type } : {}) };
+    // No contentType: the browser's guess comes from the extension alone (an .mts module is "video/mp2t"); the API
+    // decides from the bytes and the name, as it does for the command line.
+    const common = { projectID: this.projectID, fileName: name, fileType: type.split('/')[0] || 'file', size, clientToken: this.clientToken };
     if (!isMultipart(size)) return { ...common, sha256: await sha256(this.file) };
     const partSize = defaultPartSize(size);
     const partSha256: string[] = [];
