@@ -6,8 +6,13 @@ import { failOnTableError } from '../lib/table-errors';
 
 type FileRow = File & { status?: string };
 
+/**
+ * Read consistently: announceFileUploaded runs right after the REST Lambda's
+ * PutItem, where an eventually consistent read may miss the row (and the
+ * subscribers their event); a client that has just uploaded expects its file.
+ */
 export function request(ctx: Context<QueryFileArgs>) {
-  return ddb.get<FileRow>({ key: { fileID: ctx.args.fileID } });
+  return ddb.get<FileRow>({ key: { fileID: ctx.args.fileID }, consistentRead: true });
 }
 
 /** Only available files exist for readers; the project found is the one to authorize. */
