@@ -1,7 +1,8 @@
-import { util, type Context } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { File, QueryFileArgs } from '../../generated/graphql';
 import type { ProjectStash } from '../lib/pipeline';
+import { failOnTableError } from '../lib/table-errors';
 
 type FileRow = File & { status?: string };
 
@@ -16,9 +17,7 @@ export function request(ctx: Context<QueryFileArgs>) {
 
 /** Only available files exist for readers; the project found is the one to authorize. */
 export function response(ctx: Context<QueryFileArgs>) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
+  failOnTableError(ctx);
   const row = ctx.result as FileRow | null;
   const file = row && row.status === 'AVAILABLE' ? row : null;
   Object.assign(ctx.stash as ProjectStash, { projectID: file ? file.projectID : null, projectFromRow: true });
