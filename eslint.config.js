@@ -1,7 +1,11 @@
-// Lints resolvers/ with AppSync's own rules, so the code stays inside what
-// the APPSYNC_JS runtime accepts (no try/catch, classes, while, regex …).
-import appsync from '@aws-appsync/eslint-plugin';
+// Lints APPSYNC_JS with AppSync's own rules (local/appsync-js/appsync-js-rules.js):
+// the sources under resolvers/, and — because bundles pull in code from
+// elsewhere (infra/, generated/) — every built bundle under dist/resolvers/,
+// which is what AppSync is given. `npm run lint` builds dist/ first.
 import tsParser from '@typescript-eslint/parser';
+import { allRules as appsyncRules } from './local/appsync-js/appsync-js-rules.js';
+
+const allRules = await appsyncRules();
 
 export default [
   {
@@ -10,6 +14,15 @@ export default [
       parser: tsParser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
+    ...allRules,
   },
-  { ...appsync.configs.recommended, files: ['resolvers/**/*.ts'] },
+  {
+    files: ['dist/resolvers/**/*.js'],
+    languageOptions: {
+      parser: tsParser,
+      // The type-aware rules need a program holding the bundles.
+      parserOptions: { project: './tsconfig.bundles.json', tsconfigRootDir: import.meta.dirname },
+    },
+    ...allRules,
+  },
 ];

@@ -20,6 +20,8 @@ export interface AuthOptions {
 export interface Auth {
   /** For messages: "API key", "user alice". */
   describe: string;
+  /** A user-pool token (what POST /upload and curl need); none for an API key. */
+  token?: string;
   httpHeaders: Record<string, string>;
   /** The auth object of AppSync's real-time protocol; `host` is the GraphQL endpoint's, as AppSync checks. */
   realtimeHeader(graphqlUrl: string): Record<string, string>;
@@ -39,6 +41,7 @@ function apiKeyAuth(key: string): Auth {
 function tokenAuth(username: string, token: string): Auth {
   return {
     describe: `user ${username}`,
+    token,
     httpHeaders: { authorization: token },
     realtimeHeader: (graphqlUrl) => ({ Authorization: token, host: new URL(graphqlUrl).host }),
   };

@@ -4,7 +4,7 @@
  * every command, so each one's --help lists them).
  */
 import { InvalidArgumentError, type Command } from 'commander';
-import { resolveAuth, type Auth } from './auth';
+import { resolveAuth, type Auth, type AuthOptions } from './auth';
 import { graphqlClient, type GraphQLCall } from './graphql';
 import { resolveTarget, type Target } from './target';
 
@@ -54,7 +54,11 @@ export function withConnectionOptions(command: Command): Command {
 }
 
 export async function connect(options: ConnectionOptions, context: Context): Promise<Connection> {
-  const target = await resolveTarget(options, context.env, context.cwd, context.repoRoot);
+  return connectTo(await resolveTarget(options, context.env, context.cwd, context.repoRoot), options, context);
+}
+
+/** Signs in to a target already chosen. */
+export async function connectTo(target: Target, options: AuthOptions, context: Context): Promise<Connection> {
   const auth = await resolveAuth(target, options, context.signal, { env: context.env, stderr: context.stderr });
   return { target, auth, api: graphqlClient(target, auth) };
 }

@@ -14,8 +14,8 @@ const cacheDir = path.join(root, 'node_modules', '.cache', 'codecraft-files');
 /** {outfile, inputs: {"cli/main.ts": "<mtimeMs>:<size>", …}}: the last build and the sources it was made from. */
 const manifestFile = path.join(cacheDir, 'files-cli.json');
 
-// `npm run files -- …` runs in the package root; the user's relative paths mean where they typed it.
-if (process.env.npm_lifecycle_event === 'files' && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
+// `npm run files -- …` (and `npm run smoke`) run in the package root; the user's relative paths mean where they typed it.
+if (['files', 'smoke'].includes(process.env.npm_lifecycle_event) && process.env.INIT_CWD) process.chdir(process.env.INIT_CWD);
 
 const stampOf = async (file) => {
   const facts = await stat(path.join(root, file));

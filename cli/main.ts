@@ -7,6 +7,8 @@ import { Command, CommanderError } from 'commander';
 import { getCommand } from './commands/get';
 import { lsCommand } from './commands/ls';
 import { rmCommand } from './commands/rm';
+import { parseLargeMib, smokeCommand } from './commands/smoke';
+import { tokenCommand } from './commands/token';
 import { parseConcurrency, parsePartSize, uploadCommand } from './commands/upload';
 import { watchCommand } from './commands/watch';
 import { withConnectionOptions, type Context } from './context';
@@ -74,6 +76,29 @@ Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 int
       .description("print a line for every file uploaded to or deleted from a project, until Ctrl-C")
       .requiredOption('--project <projectID>', 'the project to watch'),
   ).action((options) => watchCommand(options, context));
+
+  withConnectionOptions(
+    files
+      .command('token')
+      .description("print a user's user-pool token (for curl, POST /upload): Cognito sign-in on a deployed stack, the local server's token locally")
+      .option('--env', 'print shell assignments instead: export TOKEN=… GRAPHQL_URL=… REST_URL=…, for eval "$(files token … --env)"'),
+  ).action((options) => tokenCommand(options, context));
+
+  withConnectionOptions(
+    files
+      .command('smoke')
+      .description('prove a deployment works: sign in, upload inline and large, list, events, POST /upload, download and compare, delete')
+      .option('--project <projectID>', 'the project to use (default: a new smoke-… project); the files are deleted at the end')
+      .option('--large-mib <MiB>', 'size of the large (multipart) upload', parseLargeMib, 33)
+      .addHelpText(
+        'after',
+        `
+Target: --endpoints, --outputs or --url; without them ./cdk-outputs.json when it exists, else the local server.
+On a deployed stack, sign in with --user NAME (in group admins, or project-P with --project P); on the local
+server it calls as user "smoke" of its own project (a token from the server) unless told otherwise.
+One line per step with its time; exit 1 at the first failure.`,
+      ),
+  ).action((options) => smokeCommand(options, context));
 
   return files;
 }

@@ -120,3 +120,10 @@ function lineReporter(stream: NodeJS.WritableStream): Reporter {
 
 /** Bars when `stream` is a terminal, lines otherwise. */
 export const reporterFor = (stream: NodeJS.WriteStream): Reporter => (stream.isTTY ? terminalReporter(stream) : lineReporter(stream));
+
+/** Reports nothing: for callers that print their own summary (the smoke test). */
+export const silentReporter: Reporter = {
+  track: () => ({ phase() {}, advance() {}, milestone() {}, end() {} }),
+  line() {},
+  stop() {},
+};

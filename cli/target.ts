@@ -11,6 +11,8 @@ import { CliError, UsageError } from './errors';
 export interface Target {
   graphqlUrl: string;
   realtimeUrl: string;
+  /** The legacy POST /upload endpoint (endpoints.json's restUrl, the stack's RestUrl output), when known. */
+  restUrl?: string;
   /** POST {username, groups} → {token}: only the local server has it; a deployed stack signs users in through Cognito. */
   localTokenUrl?: string;
   /** A deployed stack's user pool and app client (cdk-outputs.json's UserPoolId, UserPoolClientId): where --user signs in. */
@@ -34,6 +36,7 @@ export interface TargetOptions {
 interface EndpointsFile {
   graphqlUrl?: unknown;
   realtimeUrl?: unknown;
+  restUrl?: unknown;
   localTokenUrl?: unknown;
   apiKey?: unknown;
   caCertFile?: unknown;
@@ -65,7 +68,7 @@ async function fromEndpointsFile(file: string): Promise<Target> {
   const caCertFile = text(json.caCertFile);
   // The CA matters only for https:// and wss://; a missing file must not stop plain-HTTP use.
   const ca = caCertFile ? await readFile(caCertFile, 'utf8').catch(() => undefined) : undefined;
-  return { graphqlUrl, realtimeUrl, localTokenUrl: text(json.localTokenUrl), apiKey: text(json.apiKey), ca, source: file };
+  return { graphqlUrl, realtimeUrl, restUrl: text(json.restUrl), localTokenUrl: text(json.localTokenUrl), apiKey: text(json.apiKey), ca, source: file };
 }
 
 /** cdk-outputs.json: {"<StackName>": {"GraphQLUrl": …, "RealtimeUrl": …, …}}; the stack that has a GraphQLUrl. */
@@ -81,7 +84,13 @@ async function fromCdkOutputs(file: string, env: NodeJS.ProcessEnv): Promise<Tar
   // FILES_COGNITO_ENDPOINT: a Cognito-compatible endpoint in place of AWS's (the tests' local emulation).
   const endpoint = text(env.FILES_COGNITO_ENDPOINT);
   const cognito = userPoolId && clientId ? { userPoolId, clientId, ...(endpoint ? { endpoint } : {}) } : undefined;
-  return { graphqlUrl, realtimeUrl: text(outputs.RealtimeUrl) ?? realtimeUrlOf(graphqlUrl), cognito, source: `${file} (stack ${stack})` };
+  return {
+    graphqlUrl,
+    realtimeUrl: text(outputs.RealtimeUrl) ?? realtimeUrlOf(graphqlUrl),
+    restUrl: text(outputs.RestUrl),
+    cognito,
+    source: `${file} (stack ${stack})`,
+  };
 }
 
 const APPSYNC_HOST = /\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com$/;
@@ -107,8 +116,13 @@ function fromUrl(graphqlUrl: string, realtimeUrl: string | undefined): Target {
   }
   if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new UsageError(`--url must be an http:// or https:// URL; got "${graphqlUrl}".`);
   // Not AppSync: a local server, whose token endpoint sits next to /graphql.
-  const localTokenUrl = APPSYNC_HOST.test(url.hostname) ? undefined : new URL('/local/token', url).toString();
-  return { graphqlUrl, realtimeUrl: realtimeUrl ?? realtimeUrlOf(graphqlUrl), localTokenUrl, source: '--url' };
+  const local = !APPSYNC_HOST.test(url.hostname);
+  return {
+    graphqlUrl,
+    realtimeUrl: realtimeUrl ?? realtimeUrlOf(graphqlUrl),
+    ...(local ? { localTokenUrl: new URL('/local/token', url).toString(), restUrl: new URL('/upload', url).toString() } : {}),
+    source: '--url',
+  };
 }
 
 /** Where `npm start` would have written endpoints.json, most specific first. */

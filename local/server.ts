@@ -33,6 +33,7 @@ import { createStores } from '../functions/core/storage';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { checkDataOnStart } from './startup-check';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
+import type { RealtimeLimits } from './realtime/realtime-connection';
 import { SubscriptionHub } from './realtime/subscription-hub';
 import { loadOrCreateState } from './state';
 import { startEmbeddedStorage, storageClients, type StorageLocation } from './storage/index';
@@ -50,6 +51,8 @@ export interface LocalServerOptions {
   region?: string;
   /** How often the real-time endpoint sends `ka` (60 s by default). */
   keepAliveMs?: number;
+  /** The real-time endpoint's limits, AppSync's by default (tests shorten them). */
+  realtimeLimits?: Partial<RealtimeLimits>;
   /** Point the /files page at a deployed stack (Cognito sign-in) instead of this server. */
   filesPageTarget?: DeployedPageTarget;
   /** Origins (e.g. http://localhost:5173) whose pages may call the API with tokens or SigV4, besides this server's own. */
@@ -185,14 +188,19 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
   }
   const hub = new SubscriptionHub();
-  const api = createGraphQLApi({ schema: await loadSchema(), resolvers, onMutation: (event) => hub.publish(event) });
+  const api = createGraphQLApi({
+    schema: await loadSchema(),
+    resolvers,
+    onMutation: (event) => hub.publish(event),
+    onInvalidation: (invalidation) => hub.invalidate(invalidation),
+  });
   const auth: AuthConfig = {
     apiKey: state.apiKey,
     verifyToken: tokenVerifier(state.userPool, state.signingKey),
     // The local account: the storage credentials (the data directory's own key pair, embedded) also sign IAM calls (e.g. the REST proxy's announcements).
     account: { accountId: LOCAL_ACCOUNT_ID, region, ...storage.credentials },
   };
-  const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs });
+  const realtime = createRealtimeEndpoint({ api, hub, auth, graphqlPath: GRAPHQL_PATH, keepAliveMs: options.keepAliveMs, limits: options.realtimeLimits });
   // Without a data directory the CA is still kept, per user, so a client trusts it once, not on every run.
   const tlsDir = path.join(options.dataDir ?? path.join(os.tmpdir(), `codecraft-files-${os.userInfo().uid}`), 'tls');
   const certificates = await loadOrCreateCertificates(tlsDir);

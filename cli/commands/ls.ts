@@ -2,6 +2,7 @@
 import { FilesByProjectDocument, type FilesByProjectQuery } from '../../generated/operations';
 import { connect, type ConnectionOptions, type Context } from '../context';
 import { formatBytes, formatTime, table } from '../format';
+import type { GraphQLCall } from '../graphql';
 
 export interface LsOptions extends ConnectionOptions {
   project: string;
@@ -13,15 +14,21 @@ type Item = FilesByProjectQuery['filesByProject']['items'][number];
 /** The API's largest page: fewest round trips. */
 const PAGE_SIZE = 100;
 
-export async function lsCommand(options: LsOptions, context: Context): Promise<void> {
-  const { api } = await connect(options, context);
+/** Every file of a project, newest first: all pages. */
+export async function listAll(api: GraphQLCall, projectID: string, signal: AbortSignal): Promise<Item[]> {
   const items: Item[] = [];
   let nextToken: string | null = null;
   do {
-    const page: FilesByProjectQuery = await api(FilesByProjectDocument, { projectID: options.project, limit: PAGE_SIZE, nextToken }, context.signal);
+    const page: FilesByProjectQuery = await api(FilesByProjectDocument, { projectID, limit: PAGE_SIZE, nextToken }, signal);
     items.push(...page.filesByProject.items);
     nextToken = page.filesByProject.nextToken;
   } while (nextToken);
+  return items;
+}
+
+export async function lsCommand(options: LsOptions, context: Context): Promise<void> {
+  const { api } = await connect(options, context);
+  const items = await listAll(api, options.project, context.signal);
 
   if (options.json) {
     context.stdout.write(`${JSON.stringify(items, null, 2)}\n`);

@@ -13,6 +13,18 @@ const TIMEOUT_MS = 5_000;
 
 export type SignedGraphQL = (query: string, variables: Record<string, unknown>) => Promise<Record<string, unknown>>;
 
+/** AppSync answered, and not with data: its HTTP status and the errorType of each error, for deciding whether to try again. */
+export class GraphQLCallError extends Error {
+  constructor(
+    readonly status: number,
+    readonly errorTypes: string[],
+    message: string,
+  ) {
+    super(message);
+    this.name = 'GraphQLCallError';
+  }
+}
+
 export function signedGraphQLClient(graphqlUrl: string, region: string): SignedGraphQL {
   const url = new URL(graphqlUrl);
   const signer = new SignatureV4({ service: 'appsync', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
@@ -31,9 +43,14 @@ export function signedGraphQLClient(graphqlUrl: string, region: string): SignedG
     );
     // Bounded: the caller's file is already stored, and the client is waiting for its answer.
     const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
-    const result = (await response.json()) as { data?: Record<string, unknown>; errors?: { errorType?: string; message: string }[] };
+    const result = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { errorType?: string; message: string }[] };
     if (!response.ok || result.errors?.length) {
-      throw new Error(`AppSync answered ${response.status}: ${result.errors?.map((e) => `${e.errorType}: ${e.message}`).join('; ')}`);
+      const errors = result.errors ?? [];
+      throw new GraphQLCallError(
+        response.status,
+        errors.map((e) => e.errorType ?? ''),
+        `AppSync answered ${response.status}: ${errors.map((e) => `${e.errorType}: ${e.message}`).join('; ') || 'no GraphQL errors'}`,
+      );
     }
     return result.data ?? {};
   };

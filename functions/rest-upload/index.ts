@@ -5,7 +5,6 @@
  * and the new file is announced to onFileUploaded subscribers.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { AnnounceFileUploadedDocument } from '../../generated/operations';
 import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../resolvers/lib/access';
 import { callerFrom } from '../core/caller';
 import { readAnnounceConfig, readConfig } from '../core/config';
@@ -13,6 +12,7 @@ import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '
 import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql';
 import { createStores } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
+import { announceFileUploaded, type AnnounceRetry } from './announce';
 import { identityFromClaims } from './jwt-identity';
 import { parseLegacyPayload, restChannel, toUploadInput } from './legacy-payload';
 
@@ -21,6 +21,8 @@ export type RestUploadEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
 export interface RestUploadDeps {
   uploads: UploadDeps;
   graphql: SignedGraphQL;
+  /** How the announcement is retried (tests shorten the waits); announce.ts's ANNOUNCE_RETRY otherwise. */
+  announceRetry?: AnnounceRetry;
 }
 
 const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayProxyStructuredResultV2 => ({
@@ -48,12 +50,7 @@ export async function handleRestUpload(event: RestUploadEvent, context: { awsReq
     authorize(identity, payload);
     const deps = getDeps();
     const file = await uploadFile(toUploadInput(payload), callerFrom(identity), deps.uploads, restChannel);
-    try {
-      await deps.graphql(AnnounceFileUploadedDocument.toString(), { fileID: file.fileID });
-    } catch (error) {
-      // The file is stored and listed either way; only the live notification is lost.
-      console.error('rest-upload: the file is stored but announceFileUploaded failed', { fileID: file.fileID, requestId: context.awsRequestId, error });
-    }
+    await announceFileUploaded(deps.graphql, file.fileID, context.awsRequestId, deps.announceRetry);
     return respond(200, { message: 'File uploaded successfully', file });
   } catch (error) {
     if (isFileServiceError(error)) return respond(error.httpStatus, { errorType: error.errorType, message: error.message });

@@ -17,6 +17,7 @@ import {
   type DataSourceName,
   type PipelineFunctionName,
 } from '../api-definition';
+import { assertAppSyncSchema } from '../appsync-schema';
 import { bundlePaths, projectRoot } from '../bundle';
 import type { Auth } from './auth';
 import { LOG_RETENTION } from './bundled-function';
@@ -32,15 +33,18 @@ export interface FilesGraphqlApiProps {
   apiKeyName: string;
 }
 
-/** AppSync's quota on the code of one resolver or function (CreateResolver/CreateFunction `code`): 32,000 characters. */
-const MAX_CODE_CHARS = 32_000;
+/**
+ * AppSync's quota on the code of one resolver or function: 32,000 characters in its
+ * table of service quotas (the API reference's field allows 32,768; the lower figure holds for both).
+ */
+export const MAX_CODE_CHARS = 32_000;
 
 /**
  * APPSYNC_JS code from its bundle in dist/, inline in the template: `cdk diff`
  * shows code changes, no S3 asset per file, and the template holds exactly
  * the bytes the local runtime executes.
  */
-function bundledCode(file: string): appsync.Code {
+export function bundledCode(file: string): appsync.Code {
   const code = readFileSync(file, 'utf8');
   if (code.length > MAX_CODE_CHARS) {
     throw new Error(`${path.relative(projectRoot, file)} is ${code.length} characters; AppSync accepts at most ${MAX_CODE_CHARS}.`);
@@ -65,9 +69,11 @@ export class FilesGraphqlApi extends Construct {
   constructor(scope: Construct, id: string, props: FilesGraphqlApiProps) {
     super(scope, id);
 
+    const schemaFile = path.join(projectRoot, 'schema', 'schema.graphql');
+    assertAppSyncSchema(readFileSync(schemaFile, 'utf8'), path.relative(projectRoot, schemaFile));
     this.api = new appsync.GraphqlApi(this, 'Api', {
       name: 'codecraft-files',
-      definition: appsync.Definition.fromFile(path.join(projectRoot, 'schema', 'schema.graphql')),
+      definition: appsync.Definition.fromFile(schemaFile),
       authorizationConfig: {
         defaultAuthorization: {
           authorizationType: appsync.AuthorizationType.USER_POOL,

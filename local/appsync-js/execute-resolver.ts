@@ -7,7 +7,7 @@
 import type { ResolverCode } from './load-code';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
 import type { SubscriptionFilter } from './transform';
-import { withScope, type InvocationScope } from './util';
+import { withScope, type InvocationScope, type SubscriptionInvalidation } from './util';
 
 export interface DataSourceError {
   message: string;
@@ -84,6 +84,9 @@ export interface FieldOutcome {
   data: unknown;
   errors: FieldError[];
   subscriptionFilter?: SubscriptionFilter;
+  invalidationFilter?: SubscriptionFilter;
+  invalidations?: SubscriptionInvalidation[];
+  responseHeaders?: Record<string, string>;
 }
 
 type Step<T> = { kind: 'value'; value: T } | { kind: 'early'; signal: EarlyReturnSignal };
@@ -100,11 +103,10 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     stash: {},
     prev: {},
   };
-  const outcome = (data: unknown, extra: FieldError[] = []): FieldOutcome => ({
-    data,
-    errors: [...scope.appendedErrors, ...extra],
-    ...(scope.subscriptionFilter ? { subscriptionFilter: scope.subscriptionFilter } : {}),
-  });
+  const outcome = (data: unknown, extra: FieldError[] = []): FieldOutcome => {
+    const { appendedErrors, authType: _authType, ...extensions } = scope;
+    return { data, errors: [...appendedErrors, ...extra], ...extensions };
+  };
   const run = <T>(where: string, handler: () => T): Step<T> => {
     try {
       return { kind: 'value', value: withScope(scope, handler) };

@@ -2,11 +2,14 @@
  * Loads a bundled APPSYNC_JS file (ESM, `@aws-appsync/utils` external) the
  * way AppSync holds it: in a sandbox with no Node globals (no process,
  * require, timers or network), its utils imports bound to the local runtime.
+ * Code AppSync would refuse is refused here too, before it runs.
  */
 import { transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
+import { checkAppsyncCode } from './check-code';
 import * as dynamodbHelpers from './dynamodb-helpers';
+import { unsupportedModule } from './not-supported';
 import { extensions, runtime, util } from './util';
 
 export interface ResolverCode {
@@ -17,6 +20,9 @@ export interface ResolverCode {
 const runtimeModules: Record<string, unknown> = {
   '@aws-appsync/utils': { util, runtime, extensions },
   '@aws-appsync/utils/dynamodb': dynamodbHelpers,
+  // AppSync has these; locally each export fails, when called, naming itself.
+  '@aws-appsync/utils/rds': unsupportedModule('@aws-appsync/utils/rds'),
+  '@aws-appsync/utils/ai': unsupportedModule('@aws-appsync/utils/ai'),
 };
 
 function requireRuntimeModule(specifier: string): unknown {
@@ -27,6 +33,7 @@ function requireRuntimeModule(specifier: string): unknown {
 
 export async function loadResolverCode(bundlePath: string): Promise<ResolverCode> {
   const source = await readFile(bundlePath, 'utf8');
+  checkAppsyncCode(source, bundlePath);
   // Only the module syntax changes (ESM → a function body); the code is the bundle's.
   const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcemap: 'inline', sourcefile: bundlePath });
   const sandbox = vm.createContext({ console });

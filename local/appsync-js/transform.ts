@@ -111,10 +111,13 @@ export interface SubscriptionFilter {
 /**
  * Filter object → subscription filter: fields of one object are ANDed in a
  * group; `or` (and a second operator on one field) multiplies into groups,
- * which are ORed.
+ * which are ORed. `rules` (operators on fields, never ignored) join every group.
  */
-export function toSubscriptionFilter(filter: FilterObject, ignoredFields: string[] = []): SubscriptionFilter {
-  const groups = expandGroups(filter, ignoredFields);
+export function toSubscriptionFilter(filter: FilterObject, ignoredFields: string[] = [], rules: FilterObject = {}): SubscriptionFilter {
+  const extra = Object.entries(rules ?? {}).flatMap(([fieldName, condition]) =>
+    Object.entries(condition as FilterObject).map(([operator, value]) => ({ fieldName, operator, value })),
+  );
+  const groups = expandGroups(filter, ignoredFields ?? []).map((filters) => [...filters, ...extra]);
   return { filterGroup: groups.filter((filters) => filters.length > 0).map((filters) => ({ filters })) };
 }
 

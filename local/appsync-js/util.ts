@@ -8,13 +8,26 @@ import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { dynamodbUtil } from './dynamodb-values';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
+import { httpUtil } from './http-util';
+import { mathUtil } from './math-util';
+import { notSupportedLocally, rdsUtil, xmlUtil } from './not-supported';
 import { timeUtil } from './time';
 import { transformUtil, type SubscriptionFilter } from './transform';
+
+/** extensions.invalidateSubscriptions(): which subscriptions of a field to end, by their invalidation filters. */
+export interface SubscriptionInvalidation {
+  subscriptionField: string;
+  payload: Record<string, unknown>;
+}
 
 export interface InvocationScope {
   /** Errors recorded by util.appendError, in order. */
   appendedErrors: FieldError[];
   subscriptionFilter?: SubscriptionFilter;
+  invalidationFilter?: SubscriptionFilter;
+  invalidations?: SubscriptionInvalidation[];
+  /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL request. */
+  responseHeaders?: Record<string, string>;
   authType: string;
 }
 
@@ -90,7 +103,11 @@ export const util = {
   },
   time: timeUtil,
   dynamodb: dynamodbUtil,
-  transform: transformUtil,
+  transform: { ...transformUtil, toElasticsearchQueryDSL: notSupportedLocally('util.transform.toElasticsearchQueryDSL') },
+  math: mathUtil,
+  http: httpUtil(() => (scope().responseHeaders ??= {})),
+  xml: xmlUtil,
+  rds: rdsUtil,
 };
 
 export const runtime = {
@@ -103,11 +120,11 @@ export const extensions = {
   setSubscriptionFilter(filter: SubscriptionFilter): void {
     scope().subscriptionFilter = filter;
   },
-  setSubscriptionInvalidationFilter(): void {
-    throw new Error('setSubscriptionInvalidationFilter is not supported by the local runtime');
+  setSubscriptionInvalidationFilter(filter: SubscriptionFilter): void {
+    scope().invalidationFilter = filter;
   },
-  invalidateSubscriptions(): void {
-    throw new Error('invalidateSubscriptions is not supported by the local runtime');
+  invalidateSubscriptions(invalidation: SubscriptionInvalidation): void {
+    (scope().invalidations ??= []).push(invalidation);
   },
   evictFromApiCache(): void {
     // The local server has no resolver cache: there is nothing to evict.

@@ -6,7 +6,7 @@
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
-import { timingSafeEqual } from 'node:crypto';
+import { createHash, timingSafeEqual } from 'node:crypto';
 
 export interface LocalAccount {
   accountId: string;
@@ -30,6 +30,12 @@ export interface SignedRequest {
 }
 
 export type SigV4Result = { ok: true; identity: Record<string, unknown> } | { ok: false; message: string };
+
+/**
+ * ctx.identity.username on AWS is the principal's unique ID, never the access key: `AIDA…` for an
+ * IAM user (as the local account's keys are), `AROA…:<session>` for a role. Derived from the key so it is stable.
+ */
+const localUserId = (accessKeyId: string) => `AIDA${createHash('sha256').update(accessKeyId).digest('hex').slice(0, 17).toUpperCase()}`;
 
 const parseAmzDate = (value: string) =>
   new Date(`${value.slice(0, 4)}-${value.slice(4, 6)}-${value.slice(6, 8)}T${value.slice(9, 11)}:${value.slice(11, 13)}:${value.slice(13, 15)}Z`);
@@ -73,7 +79,7 @@ export async function verifySigV4(request: SignedRequest, account: LocalAccount,
       cognitoIdentityPoolId: null,
       cognitoIdentityId: null,
       sourceIp: [sourceIp],
-      username: accessKeyId,
+      username: localUserId(accessKeyId),
       userArn: `arn:aws:iam::${account.accountId}:user/local`,
       cognitoIdentityAuthType: null,
       cognitoIdentityAuthProvider: null,

@@ -17,6 +17,7 @@ import {
 import { fromMapValues } from '../appsync-js/dynamodb-values';
 import type { DataSource, DataSourceOutcome } from '../appsync-js/execute-resolver';
 import type { DynamoDBExpression } from '../appsync-js/transform';
+import { appsyncDynamoDBError, invalidPaginationToken } from './dynamodb-errors';
 import type { NextTokenCodec } from './next-token';
 
 type Item = Record<string, AttributeValue>;
@@ -66,9 +67,7 @@ export function dynamoDBDataSource(options: { client: DynamoDBClient; tableName:
   async function read(request: Extract<Request, { operation: 'Query' | 'Scan' }>): Promise<DataSourceOutcome> {
     const scope = `${TableName}/${request.index ?? ''}/${request.operation}`;
     const startKey = request.nextToken ? tokens.decode(request.nextToken, scope) : undefined;
-    if (request.nextToken && !startKey) {
-      return { error: { type: 'DynamoDB:ValidationException', message: 'The provided nextToken is not valid for this request.' } };
-    }
+    if (request.nextToken && !startKey) return { error: invalidPaginationToken };
     const common = {
       TableName,
       IndexName: request.index,
@@ -132,9 +131,7 @@ export function dynamoDBDataSource(options: { client: DynamoDBClient; tableName:
       try {
         return await execute(request as Request);
       } catch (error) {
-        if (error instanceof DynamoDBServiceException) {
-          return { error: { type: `DynamoDB:${error.name}`, message: error.message } };
-        }
+        if (error instanceof DynamoDBServiceException) return { error: appsyncDynamoDBError(error) };
         throw error;
       }
     },

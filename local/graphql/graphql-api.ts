@@ -28,7 +28,9 @@ import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './a
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
 import { documentCache } from './document-cache';
 import { checkDocumentLimits, executionTimeoutError, resolverLimitError, withinTime, type RequestLimits } from './request-limits';
+import type { SubscriptionInvalidation } from '../appsync-js/util';
 import { projectSelected, selectionSetGraphQL, selectionSetList } from './selection';
+import { matchesFilter, type SubscriptionFilterShape } from './subscription-filter';
 
 export interface Caller {
   authMode: AuthMode;
@@ -62,8 +64,12 @@ interface ExecutionContext {
   mutationEvents: MutationEvent[];
   /** Resolvers this request has run, against limits.resolverCount. */
   resolversRun: number;
+  /** extensions.invalidateSubscriptions() calls of the mutation's fields. */
+  invalidations: SubscriptionInvalidation[];
+  /** util.http.addResponseHeader(s) of any field. */
+  responseHeaders: Record<string, string>;
   /** Set when resolving a subscription's own field at subscribe time; `authorized` once its resolver ran to the end. */
-  subscribeOutcome?: { filter?: unknown; authorized?: boolean };
+  subscribeOutcome?: { filter?: unknown; invalidationFilter?: unknown; authorized?: boolean };
 }
 
 type Parsed = { document: DocumentNode; operation: OperationDefinitionNode } | { errors: AppSyncError[] };
@@ -73,11 +79,14 @@ export interface GraphQLApiOptions {
   resolvers: Map<string, PipelineResolver>;
   /** Called after each mutation field that succeeded. */
   onMutation?: (event: MutationEvent) => void;
+  /** Called for each extensions.invalidateSubscriptions() of a mutation that succeeded. */
+  onInvalidation?: (invalidation: SubscriptionInvalidation) => void;
   /** AppSync's per-request quotas (request-limits.ts); the API definition's by default. */
   limits?: RequestLimits;
 }
 
-export function createGraphQLApi({ schema, resolvers, onMutation, limits = requestLimits }: GraphQLApiOptions) {
+export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation, limits = requestLimits }: GraphQLApiOptions) {
+  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: {} });
   const accessCache = new Map<string, FieldAccess>();
   const checkedDocument = documentCache(schema);
 
@@ -156,12 +165,28 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
       context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
     }
     if (failed) throw new FieldResolutionError(first);
-    if (context.subscribeOutcome && isRoot) Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, authorized: true });
-    if (info.operation.operation === 'mutation' && isRoot && outcome.data) {
-      context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
+    Object.assign(context.responseHeaders, outcome.responseHeaders);
+    if (context.subscribeOutcome && isRoot) {
+      Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter, authorized: true });
+    }
+    if (info.operation.operation === 'mutation' && isRoot) {
+      context.invalidations.push(...(outcome.invalidations ?? []));
+      if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
     return outcome.data;
   };
+
+  /** Runs `document` as the request asks, with the field resolver unless told otherwise. */
+  const run = (document: DocumentNode, request: GraphQLRequest, context: ExecutionContext, options: Partial<Parameters<typeof execute>[0]> = {}) =>
+    execute({
+      schema,
+      document,
+      operationName: request.operationName ?? undefined,
+      variableValues: request.variables ?? undefined,
+      contextValue: context,
+      fieldResolver,
+      ...options,
+    });
 
   const respond = (result: ExecutionResult, context: ExecutionContext): GraphQLResponse => {
     const errors = [...(result.errors ?? []).map((e) => toAppSyncError(e)), ...context.appended];
@@ -171,28 +196,21 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
   return {
     schema,
 
-    /** Runs a query or mutation. */
-    async execute(request: GraphQLRequest, caller: Caller): Promise<GraphQLResponse> {
+    /** Runs a query or mutation; headers resolvers add (util.http) go into `responseHeaders`. */
+    async execute(request: GraphQLRequest, caller: Caller, responseHeaders: Record<string, string> = {}): Promise<GraphQLResponse> {
       const parsed = parseRequest(request);
       if ('errors' in parsed) return { errors: parsed.errors };
       if (parsed.operation.operation === 'subscription') {
         return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0 };
-      const executed = Promise.resolve(
-        execute({
-          schema,
-          document: parsed.document,
-          operationName: request.operationName ?? undefined,
-          variableValues: request.variables ?? undefined,
-          contextValue: context,
-          fieldResolver,
-        }),
-      );
+      const context = newContext(caller);
+      const executed = Promise.resolve(run(parsed.document, request, context));
       const result = await withinTime(executed, limits.executionMs, () => undefined);
       // Out of time: the caller gets AppSync's timeout; what was still running finishes unseen, and no subscriber is told.
       if (!result) return { data: null, errors: [executionTimeoutError()] };
       for (const event of context.mutationEvents) onMutation?.(event);
+      for (const invalidation of context.invalidations) onInvalidation?.(invalidation);
+      Object.assign(responseHeaders, context.responseHeaders);
       return respond(result, context);
     },
 
@@ -212,24 +230,17 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
       if (conditionalRootSelection(parsed.operation.selectionSet, parsed.document)) {
         return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value} or on a fragment holding it: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
       }
-      const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0, subscribeOutcome: {} };
-      // Executing the subscription once runs its resolver; the data is discarded, the filter and errors kept.
-      const result = await execute({
-        schema,
-        document: parsed.document,
-        operationName: request.operationName ?? undefined,
-        variableValues: request.variables ?? undefined,
-        contextValue: context,
-        fieldResolver,
-        rootValue: {},
-      });
+      const context: ExecutionContext = { ...newContext(caller), subscribeOutcome: {} };
+      // Executing the subscription once runs its resolver; the data is discarded, the filters and errors kept.
+      const result = await run(parsed.document, request, context, { rootValue: {} });
       const response = respond(result, context);
       if (response.errors?.length) return { errors: response.errors };
       // Never a subscription whose resolver (its authorization) did not run: a field graphql-js skipped, say.
       if (!context.subscribeOutcome?.authorized) {
         return { errors: [requestError(`The subscription field ${rootField.name.value} was not resolved, so it cannot be authorized: it is refused.`, 'Unauthorized')] };
       }
-      return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, context.subscribeOutcome?.filter) };
+      const { filter, invalidationFilter } = context.subscribeOutcome;
+      return { subscription: prepareSubscription(parsed.document, parsed.operation, request, caller, filter, invalidationFilter) };
     },
   };
 
@@ -239,6 +250,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
     request: GraphQLRequest,
     caller: Caller,
     filter: unknown,
+    invalidationFilter: unknown,
   ): PreparedSubscription {
     const rootField = subscriptionRootField(operation.selectionSet, document);
     const fieldName = rootField.name.value;
@@ -257,14 +269,12 @@ export function createGraphQLApi({ schema, resolvers, onMutation, limits = reque
         }
         return matchesFilter(filter as SubscriptionFilterShape | undefined, event.value);
       },
+      // A subscription without an invalidation filter is never invalidated.
+      invalidatedBy: (invalidation) =>
+        invalidation.subscriptionField === fieldName && !!invalidationFilter && matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
       async render(event) {
-        const context: ExecutionContext = { caller, appended: [], mutationEvents: [], resolversRun: 0 };
-        const result = await execute({
-          schema,
-          document,
-          operationName: request.operationName ?? undefined,
-          variableValues: request.variables ?? undefined,
-          contextValue: context,
+        const context = newContext(caller);
+        const result = await run(document, request, context, {
           rootValue: { [fieldName]: event.value },
           fieldResolver: (source, args, ctx, info) => {
             checkAccess(ctx.caller, info);
@@ -281,6 +291,8 @@ export interface PreparedSubscription {
   fieldName: string;
   /** Whether this mutation event is for this subscriber (trigger, arguments, filter). */
   matches(event: MutationEvent): boolean;
+  /** Whether an extensions.invalidateSubscriptions() call ends this subscription (its field, its invalidation filter). */
+  invalidatedBy(invalidation: SubscriptionInvalidation): boolean;
   /** The subscriber's own selection applied to the event. */
   render(event: MutationEvent): Promise<GraphQLResponse>;
 }
@@ -321,34 +333,4 @@ function conditionalRootSelection(selectionSet: SelectionSetNode, document: Docu
         : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
     return !!fragment && conditionalRootSelection(fragment.selectionSet, document);
   });
-}
-
-interface SubscriptionFilterShape {
-  filterGroup: { filters: { fieldName: string; operator: string; value: unknown }[] }[];
-}
-
-/** Enhanced subscription filters: any group may match; within a group, every filter must. */
-function matchesFilter(filter: SubscriptionFilterShape | undefined, value: Record<string, unknown>): boolean {
-  if (!filter?.filterGroup?.length) return true;
-  return filter.filterGroup.some((group) => group.filters.every((rule) => ruleMatches(rule, value)));
-}
-
-function ruleMatches(rule: { fieldName: string; operator: string; value: unknown }, item: Record<string, unknown>): boolean {
-  const actual = rule.fieldName.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], item);
-  const expected = rule.value as never;
-  switch (rule.operator) {
-    case 'eq': return actual === expected;
-    case 'ne': return actual !== expected;
-    case 'gt': return (actual as never) > expected;
-    case 'ge': return (actual as never) >= expected;
-    case 'lt': return (actual as never) < expected;
-    case 'le': return (actual as never) <= expected;
-    case 'in': return (expected as unknown[]).includes(actual);
-    case 'notIn': return !(expected as unknown[]).includes(actual);
-    case 'between': return (actual as never) >= (expected as never[])[0] && (actual as never) <= (expected as never[])[1];
-    case 'contains': return Array.isArray(actual) || typeof actual === 'string' ? (actual as string).includes(expected) : false;
-    case 'notContains': return Array.isArray(actual) || typeof actual === 'string' ? !(actual as string).includes(expected) : true;
-    case 'beginsWith': return typeof actual === 'string' && actual.startsWith(expected);
-    default: return false;
-  }
 }

@@ -32,5 +32,9 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, a
   } catch {
     return sendJson(res, 400, { errors: [requestError('The request body is not JSON: send {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] });
   }
-  sendJson(res, 200, await api.execute(request, authentication.caller));
+  const responseHeaders: Record<string, string> = {};
+  const response = await api.execute(request, authentication.caller, responseHeaders);
+  // Headers resolvers added with util.http.addResponseHeader(s).
+  for (const [name, value] of Object.entries(responseHeaders)) res.setHeader(name, value);
+  sendJson(res, 200, response);
 }

@@ -1,11 +1,14 @@
 /**
  * One real-time WebSocket, speaking AppSync's `graphql-ws` dialect:
- * connection_init → connection_ack + ka (then ka periodically); start →
- * start_ack or error; data frames as events match; stop → complete.
- * Connection auth is checked at the handshake and answered at init
- * (connection_error 401, so clients give up instead of retrying); each start
- * carries its own auth, checked again, and the subscription's resolver runs
- * then, as AppSync authorizes subscriptions at subscribe time.
+ * connection_init (optional, as in AWS's guide) → connection_ack + ka (then
+ * ka periodically); start → start_ack or error; data frames as events match;
+ * stop → complete. Connection auth is checked at the handshake and answered
+ * at init or the first start (connection_error 401, so clients give up
+ * instead of retrying); each start carries its own auth, checked again, and
+ * the subscription's resolver runs then, as AppSync authorizes subscriptions
+ * at subscribe time. AppSync's limits hold: 100 subscriptions a connection,
+ * events up to 240 KB, a connection without subscriptions closed when idle;
+ * and a reader too slow to take its events is dropped, not buffered for.
  */
 import type { RawData, WebSocket } from 'ws';
 import type { Authentication } from '../auth/authenticate';
@@ -22,7 +25,23 @@ export interface RealtimeOptions {
   keepAliveMs: number;
   /** Told to clients in connection_ack: how long they wait for a `ka` before giving up. */
   connectionTimeoutMs: number;
+  limits: RealtimeLimits;
 }
+
+export interface RealtimeLimits {
+  /** A connection running no subscription (one that never sent a message too) is closed after this long. */
+  idleTimeoutMs: number;
+  /** AppSync: 100 subscriptions per connection. */
+  maxSubscriptions: number;
+  /** AppSync does not deliver an event whose payload is larger (240 KB). */
+  maxEventBytes: number;
+  /** Bytes queued for a reader that does not read: past this the subscriber is dropped. */
+  maxBufferedBytes: number;
+}
+
+/** Close codes: a connection idle past its time; a subscriber whose unread events passed the bound (the code AppSync's real-time service uses for a policy breach is not documented; 1008 is WebSocket's). */
+export const IDLE_CLOSE = { code: 1000, reason: 'Idle: no subscription for the connection timeout' } as const;
+export const SLOW_READER_CLOSE = { code: 1008, reason: 'Subscriber too slow: unread events passed the bound' } as const;
 
 type ClientMessage = { type?: unknown; id?: unknown; payload?: { data?: unknown; extensions?: { authorization?: unknown } } };
 
@@ -36,19 +55,51 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   const subscriptions = new Map<string, (() => void) | symbol>();
   let keepAlive: NodeJS.Timeout | undefined;
   let acknowledged = false;
+  let idle: NodeJS.Timeout | undefined;
+  const { limits } = options;
+
+  // Runs while no subscription does: from the upgrade, and from each last stop.
+  const watchIdle = () => {
+    clearTimeout(idle);
+    if (subscriptions.size === 0) idle = setTimeout(() => socket.close(IDLE_CLOSE.code, IDLE_CLOSE.reason), limits.idleTimeoutMs);
+  };
+  watchIdle();
 
   const send = (message: Record<string, unknown>) => {
-    if (socket.readyState === socket.OPEN) socket.send(JSON.stringify(message));
+    if (socket.readyState !== socket.OPEN) return;
+    socket.send(JSON.stringify(message));
+    if (socket.bufferedAmount > limits.maxBufferedBytes) dropSlowReader();
+  };
+  // Stop producing for it at once; the close frame reaches it behind what it has not read yet.
+  function dropSlowReader() {
+    console.warn(`[realtime] dropping a subscriber with ${socket.bufferedAmount} bytes unread (bound ${limits.maxBufferedBytes})`);
+    stopAll();
+    socket.close(SLOW_READER_CLOSE.code, SLOW_READER_CLOSE.reason);
+  }
+  function stopAll() {
+    clearInterval(keepAlive);
+    clearTimeout(idle);
+    for (const running of subscriptions.values()) if (typeof running === 'function') running();
+    subscriptions.clear();
+  }
+  const deliver = (id: string) => (response: unknown) => {
+    const bytes = Buffer.byteLength(JSON.stringify(response));
+    // As AppSync: an event over the limit is not delivered.
+    if (bytes > limits.maxEventBytes) return console.warn(`[realtime] event for subscription ${id} not delivered: ${bytes} bytes, over AppSync's ${limits.maxEventBytes}`);
+    send({ type: 'data', id, payload: response });
   };
   const sendError = (id: string | undefined, errors: unknown[]) => send({ type: 'error', ...(id === undefined ? {} : { id }), payload: { errors } });
 
+  /** Whether the handshake's auth holds; if not, says so as AppSync does (connection_error 401) and closes. */
+  function handshakeAccepted(): boolean {
+    if (handshake.ok) return true;
+    send({ type: 'connection_error', payload: { errors: [{ ...error('UnauthorizedException', handshake.message), errorCode: 401 }] } });
+    socket.close(1000);
+    return false;
+  }
+
   function init() {
-    if (!handshake.ok) {
-      send({ type: 'connection_error', payload: { errors: [{ ...error('UnauthorizedException', handshake.message), errorCode: 401 }] } });
-      socket.close(1000);
-      return;
-    }
-    if (acknowledged) return;
+    if (!handshakeAccepted() || acknowledged) return;
     acknowledged = true;
     send({ type: 'connection_ack', payload: { connectionTimeoutMs: options.connectionTimeoutMs } });
     send({ type: 'ka' });
@@ -56,7 +107,11 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   }
 
   async function start(id: string, payload: ClientMessage['payload']) {
+    if (!handshakeAccepted()) return;
     if (subscriptions.has(id)) return sendError(id, [error('DuplicatedOperationError', `A subscription with id ${id} is already running on this connection.`)]);
+    if (subscriptions.size >= limits.maxSubscriptions) {
+      return sendError(id, [error('MaxSubscriptionsReachedError', `Max number of ${limits.maxSubscriptions} subscriptions reached: stop one on this connection, or open another connection.`)]);
+    }
     if (typeof payload?.data !== 'string') return sendError(id, [error('MalformedRequest', 'A start message needs payload.data: the JSON string of {query, variables}.')]);
     let request: GraphQLRequest;
     try {
@@ -68,6 +123,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     // authorized replaces it, and then this start must neither register nor clear the newer one.
     const pending = Symbol(id);
     subscriptions.set(id, pending);
+    clearTimeout(idle);
     const current = () => subscriptions.get(id) === pending && socket.readyState === socket.OPEN;
     try {
       const authentication = await options.authenticateStart(lowerCaseKeys(payload.extensions?.authorization), payload.data);
@@ -76,11 +132,12 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       const outcome = await options.api.subscribe(request, authentication.caller);
       if (!current()) return;
       if ('errors' in outcome) return sendError(id, outcome.errors);
-      subscriptions.set(id, options.hub.add(outcome.subscription, (response) => send({ type: 'data', id, payload: response })));
+      subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id), () => stop(id)));
       send({ type: 'start_ack', id });
     } finally {
       // Refused, failed or overtaken: the id is free again (unless a newer start holds it).
       if (subscriptions.get(id) === pending) subscriptions.delete(id);
+      watchIdle();
     }
   }
 
@@ -88,6 +145,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     const running = subscriptions.get(id);
     if (typeof running === 'function') running();
     subscriptions.delete(id);
+    watchIdle();
     send({ type: 'complete', id });
   }
 
@@ -100,7 +158,6 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     }
     const id = typeof message.id === 'string' ? message.id : undefined;
     if (message.type === 'connection_init') return init();
-    if (!acknowledged) return sendError(id, [error('UnauthorizedException', 'Send {"type":"connection_init"} and wait for connection_ack first.')]);
     if (message.type === 'start' && id) return start(id, message.payload);
     if (message.type === 'stop' && id) return stop(id);
     sendError(id, [error('UnsupportedOperation', `Unsupported message ${JSON.stringify(message.type)}: send connection_init, start {id, payload} or stop {id}.`)]);
@@ -114,9 +171,5 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   });
   // A protocol violation (e.g. a message over the size limit): ws closes the socket; without a listener the error would end the process.
   socket.on('error', (failure) => console.warn(`[realtime] connection closed: ${failure.message}`));
-  socket.on('close', () => {
-    clearInterval(keepAlive);
-    for (const running of subscriptions.values()) if (typeof running === 'function') running();
-    subscriptions.clear();
-  });
+  socket.on('close', stopAll);
 }

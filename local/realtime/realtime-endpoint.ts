@@ -9,7 +9,7 @@ import { authenticate, type Authentication, type AuthConfig } from '../auth/auth
 import type { GraphQLApi } from '../graphql/graphql-api';
 import { sourceIpOf } from '../http/http-io';
 import { handshakeHeaders, selectProtocol } from './handshake-headers';
-import { serveRealtimeConnection } from './realtime-connection';
+import { serveRealtimeConnection, type RealtimeLimits } from './realtime-connection';
 import type { SubscriptionHub } from './subscription-hub';
 
 export interface RealtimeEndpointOptions {
@@ -19,6 +19,8 @@ export interface RealtimeEndpointOptions {
   /** The GraphQL endpoint's path; the socket lives at `<path>/realtime`. */
   graphqlPath: string;
   keepAliveMs?: number;
+  /** AppSync's limits by default; tests shorten them. */
+  limits?: Partial<RealtimeLimits>;
 }
 
 /** Apollo's link errors every subscription when no ka arrives for this long. */
@@ -26,6 +28,13 @@ const CONNECTION_TIMEOUT_MS = 300_000;
 const KEEP_ALIVE_MS = 60_000;
 /** AppSync's limit on a message a client sends over the socket. */
 const MAX_CLIENT_MESSAGE_BYTES = 1_048_576;
+/** AppSync's quotas (subscriptions per connection, subscription payload); the idle time is the one AppSync announces; the unread bound is this server's. */
+const APPSYNC_LIMITS: RealtimeLimits = {
+  idleTimeoutMs: CONNECTION_TIMEOUT_MS,
+  maxSubscriptions: 100,
+  maxEventBytes: 240 * 1024,
+  maxBufferedBytes: 16 * 1024 * 1024,
+};
 
 export function createRealtimeEndpoint(options: RealtimeEndpointOptions) {
   const { auth, graphqlPath } = options;
@@ -52,6 +61,7 @@ export function createRealtimeEndpoint(options: RealtimeEndpointOptions) {
           authenticateStart: (startHeaders, data) => signedAs(startHeaders, graphqlPath, data, sourceIp),
           keepAliveMs: options.keepAliveMs ?? KEEP_ALIVE_MS,
           connectionTimeoutMs: CONNECTION_TIMEOUT_MS,
+          limits: { ...APPSYNC_LIMITS, ...options.limits },
         });
       });
     },

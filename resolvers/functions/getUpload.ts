@@ -1,6 +1,7 @@
-import { util, type Context } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { ProjectStash } from '../lib/pipeline';
+import { failOnTableError } from '../lib/table-errors';
 
 interface UploadRow {
   fileID: string;
@@ -15,9 +16,7 @@ export function request(ctx: Context) {
 
 /** The project found is the one to authorize; a missing row is invokeLargeUpload's to report, as for an outsider. */
 export function response(ctx: Context) {
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
+  failOnTableError(ctx);
   const row = ctx.result as UploadRow | null;
   Object.assign(ctx.stash as ProjectStash, { projectID: row ? row.projectID : null, projectFromRow: true });
   return row;

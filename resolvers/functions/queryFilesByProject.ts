@@ -2,6 +2,7 @@ import { util, type Context } from '@aws-appsync/utils';
 import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { File, FileConnection, QueryFilesByProjectArgs } from '../../generated/graphql';
 import { fileTable } from '../../infra/api-definition';
+import { failOnTableError } from '../lib/table-errors';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -35,12 +36,11 @@ export function request(ctx: Context<QueryFilesByProjectArgs>) {
 }
 
 export function response(ctx: Context<QueryFilesByProjectArgs>): FileConnection {
-  if (ctx.error && ctx.args.nextToken && ctx.error.type === 'DynamoDB:ValidationException') {
+  // AppSync's answer to a token it cannot decrypt (forged, or issued by another API or key).
+  if (ctx.error && ctx.args.nextToken && ctx.error.type === 'DynamoDB:UserIllegalArgumentException') {
     util.error('nextToken is not valid: pass the nextToken exactly as filesByProject returned it.', 'ValidationError');
   }
-  if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
-  }
+  failOnTableError(ctx);
   const { items, nextToken } = ctx.result as { items: File[]; nextToken?: string | null };
   return {
     items,

@@ -24,7 +24,7 @@ beforeAll(async () => {
   const { server } = cli;
   cognito = await startCognitoEmulator({ userPoolId: server.userPool.userPoolId, clientId: server.userPool.clientId, signToken: (request) => server.signToken(request) });
   outputs = path.join(cli.workDir, 'cdk-outputs.json');
-  const stack = { GraphQLUrl: server.graphqlUrl, RealtimeUrl: server.realtimeUrl, UserPoolId: server.userPool.userPoolId, UserPoolClientId: server.userPool.clientId };
+  const stack = { GraphQLUrl: server.graphqlUrl, RealtimeUrl: server.realtimeUrl, RestUrl: server.restUrl, UserPoolId: server.userPool.userPoolId, UserPoolClientId: server.userPool.clientId };
   await writeFile(outputs, JSON.stringify({ CodeCraftFiles: stack }));
 });
 afterAll(async () => {
@@ -144,5 +144,61 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     next.child.stdin!.end(`${totpCode(secret)}\n`);
     const signedIn = await next.finished;
     expect([signedIn.code, signedIn.stdout]).toEqual([0, setUp.stdout]);
+  });
+
+  it('prints the signed-in user\'s token, or shell assignments of TOKEN, GRAPHQL_URL and REST_URL that POST /upload accepts', async () => {
+    const projectID = project();
+    cognito.addUser({ username: 'heidi', password: 'Heidi-password-1', groups: [`project-${projectID}`] });
+    const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Heidi-password-1' };
+
+    const printed = await cli.run(['token', '--outputs', outputs, '--user', 'heidi'], env);
+    const assigned = await cli.run(['token', '--outputs', outputs, '--user', 'heidi', '--env'], env);
+
+    expect([printed.code, printed.stderr]).toEqual([0, '']);
+    const token = printed.stdout.trim();
+    expect(token).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+$/);
+    expect(assigned).toEqual({
+      code: 0,
+      stdout: `export TOKEN='${token}'\nexport GRAPHQL_URL='${cli.server.graphqlUrl}'\nexport REST_URL='${cli.server.restUrl}'\n`,
+      stderr: '',
+    });
+    const response = await fetch(cli.server.restUrl, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ file_content: 'aGVsbG8=', file_name: 'hello.txt', project_id: projectID, file_type: 'text' }),
+    });
+    expect(response.status).toBe(200);
+    expect(await response.json()).toMatchObject({ file: { fileName: 'hello.txt', uploadedBy: 'heidi' } });
+  });
+
+  it('smoke-tests the "deployed stack" of ./cdk-outputs.json as a Cognito admin, every step passing', async () => {
+    cognito.addUser({ username: 'ivan', password: 'Ivan-password-1', groups: ['admins'] });
+
+    const run = await cli.run(['smoke', '--user', 'ivan'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Ivan-password-1' });
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[0]).toMatch(new RegExp(`^Smoke test of ${cli.server.graphqlUrl} \\(.+cdk-outputs\\.json \\(stack CodeCraftFiles\\)\\), project smoke-`));
+    expect(lines[1]).toMatch(/^ok +\d+ m?s  sign in: user ivan$/);
+    expect(lines.slice(2, -1).every((line) => line.startsWith('ok '))).toBe(true);
+    expect(lines.slice(2, -1)).toHaveLength(8);
+    expect(lines.at(-1)).toMatch(/^passed in /);
+  }, 30_000);
+
+  it('smoke-tests with an API key instead, skipping POST /upload (it takes user-pool tokens only) and saying so', async () => {
+    const run = await cli.run(['smoke', '--outputs', outputs, '--api-key', cli.server.apiKey]);
+
+    expect([run.code, run.stderr]).toEqual([0, '']);
+    const lines = run.stdout.trimEnd().split('\n');
+    expect(lines[1]).toMatch(/^ok +\d+ m?s  sign in: API key$/);
+    expect(lines.filter((line) => line.startsWith('skipped'))).toEqual(['skipped       -  POST /upload: it takes user-pool tokens only: run with --user']);
+    expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(8);
+    expect(lines.at(-1)).toMatch(/^passed in .+ \(1 step skipped\)$/);
+  }, 30_000);
+
+  it('smoke: a deployed stack without --user is a usage error that says how to sign in', async () => {
+    const run = await cli.run(['smoke', '--outputs', outputs]);
+    expect(run.code).toBe(2);
+    expect(run.stderr).toMatch(/^error: A deployed stack's smoke test signs in as a Cognito user: --user NAME/);
   });
 });

@@ -2,6 +2,7 @@ import type * as iam from 'aws-cdk-lib/aws-iam';
 import { Template } from 'aws-cdk-lib/assertions';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pipelineFunctions, resolvers } from '../../infra/api-definition';
+import { undocumentedSchemaConstructs } from '../../infra/appsync-schema';
 import { filesApp, getAtt, logicalId, ref, type FilesApp } from './files-app';
 
 interface Resource {
@@ -329,6 +330,13 @@ describe('the GraphQL API', () => {
     });
   });
 
+  it('deploys schema/schema.graphql with only the SDL constructs AppSync documents', () => {
+    const [[, schema], ...others] = ofType('AWS::AppSync::GraphQLSchema');
+    expect(others).toEqual([]);
+    expect(schema.Properties.Definition).toContain('type Query');
+    expect(undocumentedSchemaConstructs(schema.Properties.Definition)).toEqual([]);
+  });
+
   it('has one APPSYNC_JS pipeline resolver per definition entry and one function per pipeline function', () => {
     const appsyncJs = { Name: 'APPSYNC_JS', RuntimeVersion: '1.0.0' };
     const deployedResolvers = ofType('AWS::AppSync::Resolver').map(([, r]) => r.Properties);
@@ -400,6 +408,13 @@ describe('the REST endpoint', () => {
       PayloadFormatVersion: '2.0',
       IntegrationUri: getAtt(restUploadFunction.function, 'Arn'),
     });
+  });
+
+  it('answers no CORS (legacy clients are programs, not browsers; the README says so): no CorsConfiguration, no OPTIONS route', () => {
+    const [[, httpApi], ...others] = ofType('AWS::ApiGatewayV2::Api');
+    expect(others).toEqual([]);
+    expect(httpApi.Properties.CorsConfiguration).toBeUndefined();
+    expect(ofType('AWS::ApiGatewayV2::Route').map(([, r]) => r.Properties.RouteKey)).toEqual(['POST /upload']);
   });
 
   it('throttles and writes JSON access logs on its one stage', () => {

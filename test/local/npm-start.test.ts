@@ -1,12 +1,10 @@
 /** `npm start` as a user runs it: a child process, its endpoints file, Ctrl-C. */
-import { spawn } from 'node:child_process';
 import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { projectRoot } from '../../infra/bundle';
 import { postGraphQL } from '../support/local-server';
 import { LOCK_FILE } from '../../local/data-dir-lock';
-import { spawnNpmStart, startNpmStart } from '../support/npm-start-process';
+import { spawnNpmStart, startNpmStart } from '../support/npm-start';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -14,13 +12,9 @@ const tempDir = useTempDirs();
 describe('npm start', () => {
   it('serves the API, writes endpoints.json, and stops cleanly on SIGINT', async () => {
     const dataDir = await tempDir('start');
-    const child = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, PORT: '0', DATA_DIR: dataDir }, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+    const { child, output, exited } = spawnNpmStart({ PORT: '0', DATA_DIR: dataDir });
 
-    await expect.poll(() => output, { timeout: 15_000, interval: 50 }).toContain('Ctrl-C stops it.');
+    await expect.poll(output, { timeout: 15_000, interval: 50 }).toContain('Ctrl-C stops it.');
     const endpoints = JSON.parse(await readFile(path.join(dataDir, 'endpoints.json'), 'utf8'));
 
     expect(endpoints).toEqual({
@@ -42,8 +36,8 @@ describe('npm start', () => {
     });
     // It holds the data directory's secret key: readable by its owner only.
     expect((await stat(path.join(dataDir, 'endpoints.json'))).mode & 0o777).toBe(0o600);
-    expect(output).toContain(endpoints.apiKey);
-    expect(output).toContain(endpoints.caCertFile);
+    expect(output()).toContain(endpoints.apiKey);
+    expect(output()).toContain(endpoints.caCertFile);
     const listed = await postGraphQL(endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': endpoints.apiKey });
     expect(listed).toEqual({ status: 200, body: { data: { filesByProject: { items: [] } } } });
 
@@ -56,7 +50,7 @@ describe('npm start', () => {
     const dataDir = await tempDir('start-twice');
     const first = await startNpmStart(dataDir);
     try {
-      const second = spawnNpmStart(dataDir);
+      const second = spawnNpmStart({ PORT: '0', DATA_DIR: dataDir });
       expect(await second.exited).toBe(1);
       const port = new URL(first.endpoints.graphqlUrl).port;
       expect(second.output().trim()).toBe(

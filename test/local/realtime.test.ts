@@ -64,6 +64,24 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toMatchObject({ type: 'connection_ack' });
   });
 
+  it('serves a start sent without connection_init, which AWS\'s guide makes optional', async () => {
+    const session = await connect(apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
+    await subscribed(session, 'no-init', subscription('rt-no-init', 'fileName'), apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
+
+    await postGraphQL(local.server.graphqlUrl, uploadMutation('rt-no-init', 'early.txt'), { 'x-api-key': local.server.apiKey });
+
+    expect(await session.next()).toEqual({ type: 'data', id: 'no-init', payload: { data: { onFileUploaded: { fileName: 'early.txt' } } } });
+  });
+
+  it('answers a start without connection_init on a connection whose handshake auth failed with connection_error 401, then closes', async () => {
+    const session = await connect(apiKeyHeader(local.server.graphqlUrl, 'da2-wrong'));
+
+    session.send(startMessage('no-init', subscription('rt-no-init'), apiKeyHeader(local.server.graphqlUrl, local.server.apiKey)));
+
+    expect(await session.next()).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401 }] } });
+    expect(await session.closed).toBe(1000);
+  });
+
   it('sends ka right after the ack and then periodically', async () => {
     const session = await connect(apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
     session.send({ type: 'connection_init' });

@@ -10,7 +10,7 @@ import { storageClients } from '../../local/storage/index';
 import { createHash, randomBytes } from 'node:crypto';
 import { FileDocument, FilesByProjectDocument, UploadFileDocument } from '../../generated/operations';
 import { graphqlAs, type GraphQLCall } from './direct-upload';
-import { startNpmStart } from './npm-start-process';
+import { startNpmStart } from './npm-start';
 
 export interface RoundResult {
   answered: number;

@@ -31,6 +31,15 @@ describe('util.transform (local runtime)', () => {
     });
   });
 
+  it('toSubscriptionFilter joins its `rules` argument to every group, even for a field it was told to ignore', () => {
+    expect(toSubscriptionFilter({ projectID: { eq: 'p' }, size: { gt: 1 }, or: [{ fileType: { eq: 'pdf' } }, { fileType: { eq: 'png' } }] }, ['size'], { size: { le: 100 } })).toEqual({
+      filterGroup: [
+        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }, { fieldName: 'size', operator: 'le', value: 100 }] },
+        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'png' }, { fieldName: 'size', operator: 'le', value: 100 }] },
+      ],
+    });
+  });
+
   it('toSubscriptionFilter multiplies `or` out into groups', () => {
     expect(toSubscriptionFilter({ projectID: { eq: 'p' }, or: [{ size: { gt: 10 } }, { fileType: { eq: 'pdf' } }] })).toEqual({
       filterGroup: [

@@ -1,7 +1,4 @@
-/**
- * `npm start` (local/start.mjs) as a child process on a data directory, as
- * a user runs it; for tests and bench scripts (no vitest here).
- */
+/** `npm start` (local/start.mjs) as a child process, as a user runs it: its output kept, its exit awaited. No vitest here: bench scripts use it too. */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -9,16 +6,15 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { projectRoot } from '../../infra/bundle';
 import type { LocalEndpoints } from '../../local/endpoints';
 
-export interface StartedProcess {
+export interface NpmStartProcess {
   child: ChildProcess;
-  /** Everything it printed so far, stdout and stderr. */
+  /** stdout and stderr so far. */
   output(): string;
-  /** Its exit code (null when killed by a signal). */
   exited: Promise<number | null>;
 }
 
-export function spawnNpmStart(dataDir: string, env: Record<string, string> = {}): StartedProcess {
-  const child = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, PORT: '0', DATA_DIR: dataDir, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
+export function spawnNpmStart(env: NodeJS.ProcessEnv): NpmStartProcess {
+  const child = spawn(process.execPath, ['local/start.mjs'], { cwd: projectRoot, env: { ...process.env, ...env }, stdio: ['ignore', 'pipe', 'pipe'] });
   let output = '';
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
@@ -26,9 +22,9 @@ export function spawnNpmStart(dataDir: string, env: Record<string, string> = {})
   return { child, output: () => output, exited };
 }
 
-/** Starts the server and waits until it serves; its endpoints as endpoints.json gives them. */
-export async function startNpmStart(dataDir: string, timeoutMs = 30_000): Promise<StartedProcess & { endpoints: LocalEndpoints }> {
-  const started = spawnNpmStart(dataDir);
+/** `npm start` on `dataDir` (any free port), once it serves: its endpoints as endpoints.json gives them. */
+export async function startNpmStart(dataDir: string, timeoutMs = 30_000): Promise<NpmStartProcess & { endpoints: LocalEndpoints }> {
+  const started = spawnNpmStart({ PORT: '0', DATA_DIR: dataDir });
   let exitCode: number | null | undefined;
   void started.exited.then((code) => (exitCode = code));
   const deadline = Date.now() + timeoutMs;

@@ -1,0 +1,141 @@
+import { buildSchema } from 'graphql';
+import { readFileSync } from 'node:fs';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { bundleAppsyncCode, projectRoot } from '../../../infra/bundle';
+import { executeResolver, type FieldInvocation, type PipelineResolver } from '../../../local/appsync-js/execute-resolver';
+import { loadResolverCode } from '../../../local/appsync-js/load-code';
+import type { AuthConfig } from '../../../local/auth/authenticate';
+import { createGraphQLApi, type Caller } from '../../../local/graphql/graphql-api';
+import { handleGraphQL } from '../../../local/http/graphql-endpoint';
+import { SubscriptionHub } from '../../../local/realtime/subscription-hub';
+import { postGraphQL } from '../../support/local-server';
+
+/** Bundles APPSYNC_JS source as the build does and loads it in the local runtime, as a resolver with no functions. */
+async function resolver(name: string, source: string): Promise<PipelineResolver> {
+  const dir = await mkdtemp(path.join(os.tmpdir(), 'util-coverage-'));
+  await writeFile(path.join(dir, 'code.ts'), source);
+  await bundleAppsyncCode(path.join(dir, 'code.ts'), path.join(dir, 'code.js'));
+  return { name, code: await loadResolverCode(path.join(dir, 'code.js')), functions: [] };
+}
+
+const invocation: FieldInvocation = {
+  arguments: {},
+  identity: null,
+  source: null,
+  request: { headers: { host: 'h', 'content-length': '2', 'x-trace': 't' }, domainName: null },
+  info: { fieldName: 'f', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
+  authType: 'API Key Authorization',
+};
+const run = async (body: string) => executeResolver(await resolver('Query.f', `import { util } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${body} }\n`), invocation);
+
+describe('util coverage (local runtime)', () => {
+  it('util.math', async () => {
+    const { data } = await run('return { round: util.math.roundNum(2.5), min: util.math.minVal(3, 4), max: util.math.maxVal(3, 4), pick: util.math.randomWithinRange(7, 7), unit: util.math.randomDouble() };');
+
+    expect(data).toEqual({ round: 3, min: 3, max: 4, pick: 7, unit: expect.any(Number) });
+  });
+
+  it('util.http.copyHeaders leaves out the hop-by-hop headers', async () => {
+    const { data } = await run('return util.http.copyHeaders(ctx.request.headers);');
+
+    expect(data).toEqual({ 'x-trace': 't' });
+  });
+
+  it.each([
+    ['util.xml.toMap', "return util.xml.toMap('<a>1</a>');"],
+    ['util.rds.toJsonObject', "return util.rds.toJsonObject('{}');"],
+    ['util.transform.toElasticsearchQueryDSL', 'return util.transform.toElasticsearchQueryDSL({ a: { eq: 1 } });'],
+  ])('%s fails with an error naming it as not supported locally', async (name, body) => {
+    const { errors } = await run(body);
+
+    expect(errors).toEqual([{ errorType: 'Code', message: `Runtime error in Query.f response: ${name} is not supported by the local runtime (it works on AppSync): this API's resolvers do not use it.` }]);
+  });
+
+  it('extensions.evictFromApiCache does nothing (the local server has no resolver cache) and does not fail', async () => {
+    const { data, errors } = await executeResolver(
+      await resolver('Mutation.f', "import { extensions } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { extensions.evictFromApiCache('Query', 'f', { 'ctx.args.id': 1 }); return 'evicted'; }\n"),
+      invocation,
+    );
+
+    expect({ data, errors }).toEqual({ data: 'evicted', errors: [] });
+  });
+
+  it('an export of @aws-appsync/utils/rds fails naming itself', async () => {
+    const code = await resolver('Query.f', "import { select } from '@aws-appsync/utils/rds';\nexport function request(ctx: any) { return select({ table: 't' }); }\nexport function response(ctx: any) { return 1; }\n");
+
+    const { errors } = await executeResolver(code, invocation);
+
+    expect(errors[0].message).toContain('@aws-appsync/utils/rds select is not supported by the local runtime');
+  });
+});
+
+const schema = buildSchema(`
+  ${readFileSync(path.join(projectRoot, 'schema', 'appsync.graphql'), 'utf8')}
+  type Item @aws_api_key { id: ID! group: String }
+  type Query { traced(bad: Boolean): String @aws_api_key }
+  type Mutation { save(id: ID!, group: String): Item @aws_api_key  removeGroup(group: String!): Item @aws_api_key }
+  type Subscription { onSave(group: String): Item @aws_subscribe(mutations: ["save"]) @aws_api_key }
+`);
+const caller: Caller = { authMode: 'API_KEY', identity: null, headers: {} };
+
+describe('util.http response headers and subscription invalidation, through the GraphQL engine', () => {
+  it('util.http.addResponseHeader(s) set headers on the HTTP response; a restricted name is refused', async () => {
+    const traced = await resolver('Query.traced', `import { util } from '@aws-appsync/utils';
+export function request(ctx: any) { return {}; }
+export function response(ctx: any) {
+  util.http.addResponseHeaders({ 'x-request-trace': 'abc', 'x-count': 2 });
+  if (ctx.args.bad) util.http.addResponseHeader('x-amzn-RequestId', 'forged');
+  return 'ok';
+}
+`);
+    const api = createGraphQLApi({ schema, resolvers: new Map([['Query.traced', traced]]) });
+    const auth = { apiKey: 'da2-key' } as AuthConfig;
+    const server = createServer((req, res) => void handleGraphQL(req, res, api, auth));
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    try {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'da2-key' }, body: JSON.stringify({ query: '{ traced }' }) });
+      expect([response.headers.get('x-request-trace'), response.headers.get('x-count'), await response.json()]).toEqual(['abc', '2', { data: { traced: 'ok' } }]);
+
+      const refused = await postGraphQL(url, { query: '{ traced(bad: true) }' }, { 'x-api-key': 'da2-key' });
+      expect(refused.body.errors[0].message).toContain('"x-amzn-RequestId" is a restricted header name');
+    } finally {
+      server.close();
+    }
+  });
+
+  it('extensions.invalidateSubscriptions in a mutation ends the subscriptions whose invalidation filter matches its payload', async () => {
+    const onSave = await resolver('Subscription.onSave', `import { extensions, util } from '@aws-appsync/utils';
+export function request(ctx: any) { return {}; }
+export function response(ctx: any) {
+  extensions.setSubscriptionInvalidationFilter(util.transform.toSubscriptionFilter({ group: { eq: ctx.args.group } }));
+  return null;
+}
+`);
+    const removeGroup = await resolver('Mutation.removeGroup', `import { extensions } from '@aws-appsync/utils';
+export function request(ctx: any) { return {}; }
+export function response(ctx: any) {
+  extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: { group: ctx.args.group } });
+  return { id: 'g', group: ctx.args.group };
+}
+`);
+    const hub = new SubscriptionHub();
+    const api = createGraphQLApi({ schema, resolvers: new Map([['Subscription.onSave', onSave], ['Mutation.removeGroup', removeGroup]]), onInvalidation: (i) => hub.invalidate(i) });
+    const ended: string[] = [];
+    for (const group of ['red', 'blue']) {
+      const outcome = await api.subscribe({ query: `subscription { onSave(group: "${group}") { id } }` }, caller);
+      if ('errors' in outcome) throw new Error(JSON.stringify(outcome.errors));
+      hub.add(outcome.subscription, () => {}, () => ended.push(group));
+    }
+
+    await api.execute({ query: 'mutation { removeGroup(group: "red") { id } }' }, caller);
+
+    expect(ended).toEqual(['red']);
+    expect(hub.size).toBe(1);
+  });
+});

@@ -1,0 +1,100 @@
+import { afterEach, describe, expect, it } from 'vitest';
+import { IDLE_CLOSE, SLOW_READER_CLOSE } from '../../local/realtime/realtime-connection';
+import { postGraphQL, useLocalServer } from '../support/local-server';
+import { apiKeyHeader, openRealtime, startMessage, type RealtimeSession } from '../support/realtime-client';
+
+// AppSync's subscription and payload limits as they are; the idle time and the unread bound shortened.
+const local = useLocalServer({ realtimeLimits: { idleTimeoutMs: 400, maxBufferedBytes: 256 * 1024 } });
+
+const sessions: RealtimeSession[] = [];
+afterEach(async () => {
+  const closing = sessions.splice(0);
+  for (const session of closing) session.close();
+  await Promise.all(closing.map((session) => session.closed));
+});
+async function connect() {
+  const session = await openRealtime(local.server.realtimeUrl, apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
+  sessions.push(session);
+  return session;
+}
+const auth = () => apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
+
+/** A long file name selected `copies` times under aliases: an event of about copies × 190 bytes. */
+const LONG_NAME = `${'n'.repeat(176)}.txt`;
+const bulky = (projectID: string, copies: number) => ({
+  query: `subscription S($p: ID!) { onFileUploaded(projectID: $p) { ${Array.from({ length: copies }, (_, i) => `a${i}: fileName`).join(' ')} } }`,
+  variables: { p: projectID },
+});
+const upload = (projectID: string) =>
+  postGraphQL(
+    local.server.graphqlUrl,
+    {
+      query: 'mutation U($in: UploadFileInput!) { uploadFile(input: $in) { fileID projectID fileName } }',
+      variables: { in: { projectID, fileName: LONG_NAME, fileType: 'text', contentBase64: Buffer.from('x').toString('base64') } },
+    },
+    { 'x-api-key': local.server.apiKey },
+  );
+
+async function subscribe(session: RealtimeSession, id: string, request: { query: string; variables?: Record<string, unknown> }) {
+  session.send(startMessage(id, request, auth()));
+  return session.next((frame) => frame.id === id);
+}
+
+describe('real-time limits, as AppSync sets them', () => {
+  it('refuses the 101st subscription of a connection with MaxSubscriptionsReachedError', async () => {
+    const session = await connect();
+    for (let i = 0; i < 100; i += 1) expect(await subscribe(session, `s${i}`, bulky('lim-100', 1))).toEqual({ type: 'start_ack', id: `s${i}` });
+
+    expect(await subscribe(session, 's100', bulky('lim-100', 1))).toEqual({
+      type: 'error',
+      id: 's100',
+      payload: { errors: [{ errorType: 'MaxSubscriptionsReachedError', message: expect.stringContaining('Max number of 100 subscriptions reached') }] },
+    });
+    session.send({ type: 'stop', id: 's0' });
+    expect(await subscribe(session, 's100', bulky('lim-100', 1))).toEqual({ type: 'start_ack', id: 's100' });
+  });
+
+  it('does not deliver an event over 240 KB; one under it arrives', async () => {
+    const session = await connect();
+    await subscribe(session, 'over', bulky('lim-size', 1400));
+    await subscribe(session, 'under', bulky('lim-size', 1100));
+
+    await upload('lim-size');
+
+    const delivered = await session.next((frame) => frame.type === 'data');
+    expect(delivered.id).toBe('under');
+    expect(Buffer.byteLength(JSON.stringify(delivered.payload))).toBeGreaterThan(200 * 1024);
+    // A second event, after which the first cannot still be on its way.
+    await upload('lim-size');
+    expect((await session.next((frame) => frame.type === 'data')).id).toBe('under');
+    expect(session.pending.filter((frame) => frame.type === 'data')).toEqual([]);
+  });
+
+  it('closes a socket that sends nothing, and one whose last subscription stopped, after the idle time; not one with a subscription', async () => {
+    const silent = await connect();
+    const stopped = await connect();
+    const watching = await connect();
+    await subscribe(stopped, 'brief', bulky('lim-idle', 1));
+    stopped.send({ type: 'stop', id: 'brief' });
+    await subscribe(watching, 'long', bulky('lim-idle', 1));
+
+    expect(await silent.closed).toBe(IDLE_CLOSE.code);
+    expect(await stopped.closed).toBe(IDLE_CLOSE.code);
+    await new Promise((resolve) => setTimeout(resolve, 500));
+    expect(watching.socket.readyState).toBe(watching.socket.OPEN);
+  });
+
+  it("drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions", async () => {
+    const session = await connect();
+    const before = local.server.activeSubscriptions();
+    for (let i = 0; i < 100; i += 1) await subscribe(session, `slow${i}`, bulky('lim-slow', 1100));
+    // The client stops reading: the kernel's buffers fill, then the server's queue grows.
+    (session.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+    await upload('lim-slow');
+    await expect.poll(() => local.server.activeSubscriptions(), { timeout: 10_000 }).toBe(before);
+    (session.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+
+    expect(await session.closed).toBe(SLOW_READER_CLOSE.code);
+  });
+});
