@@ -104,6 +104,7 @@ export const lambdas = {
   largeUpload: { entry: 'functions/large-upload/index.ts' },
   deleteFile: { entry: 'functions/delete-file/index.ts' },
   download: { entry: 'functions/download/index.ts' },
+  reconcile: { entry: 'functions/reconcile/index.ts' },
 } as const;
 
 export type LambdaName = keyof typeof lambdas;

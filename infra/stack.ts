@@ -9,6 +9,7 @@ import { Auth } from './constructs/auth';
 import { BundledFunction } from './constructs/bundled-function';
 import { FilesGraphqlApi } from './constructs/graphql-api';
 import { RestUploadApi } from './constructs/rest-api';
+import { Reconciler } from './constructs/reconciler';
 import { FileStorage } from './constructs/storage';
 
 export interface FilesStackProps extends StackProps {
@@ -64,7 +65,7 @@ const handlersOf = (functions: Record<DataSourceLambdaName, BundledFunction>): R
   return handlers;
 };
 
-/** The whole service: storage, users, the Lambdas, the GraphQL API and the REST endpoint. */
+/** The whole service: storage, users, the Lambdas, the GraphQL API, the REST endpoint and the scheduled reconciler. */
 export class FilesStack extends Stack {
   readonly storage: FileStorage;
   readonly auth: Auth;
@@ -73,6 +74,7 @@ export class FilesStack extends Stack {
   readonly deleteFileFunction: BundledFunction;
   readonly downloadFunction: BundledFunction;
   readonly restUploadFunction: BundledFunction;
+  readonly reconciler: Reconciler;
   readonly graphql: FilesGraphqlApi;
   readonly rest: RestUploadApi;
 
@@ -111,6 +113,7 @@ export class FilesStack extends Stack {
     graphql.grantOperation(restUpload.role, AnnounceFileUploadedDocument.toString());
 
     const rest = new RestUploadApi(this, 'Rest', { auth, handler: restUpload.function });
+    const reconciler = new Reconciler(this, 'Reconciler', { storage, environment: storageEnvironment });
 
     this.storage = storage;
     this.auth = auth;
@@ -119,6 +122,7 @@ export class FilesStack extends Stack {
     this.deleteFileFunction = functions.deleteFile;
     this.downloadFunction = functions.download;
     this.restUploadFunction = restUpload;
+    this.reconciler = reconciler;
     this.graphql = graphql;
     this.rest = rest;
 

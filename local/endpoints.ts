@@ -19,3 +19,5 @@ export const endpointsOf = (server: LocalServer) => ({
     credentials: { accessKeyId: server.storage.credentials.accessKeyId, secretAccessKey: server.storage.credentials.secretAccessKey },
   },
 });
+
+export type LocalEndpoints = ReturnType<typeof endpointsOf>;

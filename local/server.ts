@@ -28,7 +28,10 @@ import { loadResolvers } from './load-resolvers';
 import type { ManageDeps } from '../functions/core/complete-upload';
 import { expirePendingUploads } from '../functions/core/expire-uploads';
 import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
+import { reconcileStores } from '../functions/core/reconcile-stores';
 import { createStores } from '../functions/core/storage';
+import { lockDataDir, type DataDirLock } from './data-dir-lock';
+import { checkDataOnStart } from './startup-check';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
 import type { RealtimeLimits } from './realtime/realtime-connection';
 import { SubscriptionHub } from './realtime/subscription-hub';
@@ -137,6 +140,17 @@ export async function startLocalServer(options: LocalServerOptions = {}): Promis
 }
 
 async function startServer(options: LocalServerOptions): Promise<LocalServer> {
+  // Before anything touches the data: another server may hold it.
+  const lock = options.dataDir ? await lockDataDir(options.dataDir) : undefined;
+  try {
+    return await startServerHolding(options, lock);
+  } catch (error) {
+    await lock?.release();
+    throw error;
+  }
+}
+
+async function startServerHolding(options: LocalServerOptions, lock: DataDirLock | undefined): Promise<LocalServer> {
   const region = options.region ?? options.storage?.region ?? 'us-east-1';
   const state = await loadOrCreateState(options.dataDir, region);
   const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region, credentials: state.iamCredentials });
@@ -160,9 +174,19 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     lambdas,
     invocations,
   });
-  const expireUploads = uploadExpiry(createStores({ filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true }, clients));
-  // Reported, not fatal: one upload that cannot be discarded must not keep the API from starting.
-  await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
+  const config = { filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true };
+  const stores = createStores(config, clients);
+  const expireUploads = uploadExpiry(stores);
+  // Reported, not fatal: one file that cannot be repaired or discarded must not keep the API from starting.
+  // Only data kept on disk can hold what a crash left.
+  if (embedded && options.dataDir) {
+    await checkDataOnStart({ ...stores, stores: reconcileStores(clients, config) }, embedded.recovery).then(
+      (lines) => lines.forEach((line) => console.log(line)),
+      (error) => console.error('[check] checking the data failed', error),
+    );
+  } else {
+    await expireUploads.run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error));
+  }
   const hub = new SubscriptionHub();
   const api = createGraphQLApi({
     schema: await loadSchema(),
@@ -255,6 +279,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
+  await lock?.listening(port);
   const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
@@ -284,6 +309,7 @@ async function startServer(options: LocalServerOptions): Promise<LocalServer> {
       clients.dynamodb.destroy();
       clients.s3.destroy();
       await embedded?.close();
+      await lock?.release();
       serverRunning = false;
     },
   };

@@ -37,6 +37,9 @@ export function objectKey(projectID: string, fileID: string, fileName: string): 
 
 export const keyPrefix = (projectID: string, fileID: string): string => `projects/${projectID}/${fileID}/`;
 
+/** Where the scheduled reconciler keeps its cursor: outside `projects/`, so never taken for a file's object. */
+export const RECONCILE_CURSOR_KEY = 'reconciler/cursor.json';
+
 export const newFileID = (): string => randomUUID();
 
 /**

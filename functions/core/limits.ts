@@ -69,3 +69,13 @@ export const MAX_PART_URLS_PER_TICKET = 1_000;
 
 /** Bytes read from the start of a stored object to detect its content type (file-type needs at most 4,100). */
 export const CONTENT_SNIFF_BYTES = 4_100;
+
+/**
+ * An object no row names is an orphan once older than an upload ticket's
+ * lifetime: uploadFile writes the row milliseconds after the object, and a
+ * direct upload's row exists before its URL is handed out.
+ */
+export const ORPHAN_MIN_AGE_SECONDS = URL_EXPIRY_SECONDS;
+
+/** Objects, and as many rows, the scheduled reconciler examines per run, going on from where the last run stopped. */
+export const RECONCILE_BATCH_SIZE = 2_000;

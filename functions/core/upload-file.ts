@@ -92,7 +92,14 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
   } catch (error) {
     // The write may have committed before the error reached us (a timeout, a retried request), or a concurrent
     // retry's row may name our object: either way the object is in use and must stay.
-    const row = await deps.metadata.get(item.fileID).catch(() => undefined);
+    let row: FileRow | undefined;
+    try {
+      row = await deps.metadata.get(item.fileID);
+    } catch {
+      // Unless DynamoDB refused the write (a client fault: nothing was written), whether a row names the object
+      // is unknown, so it stays; if none does, reconciliation removes it later.
+      if (!refused(error)) throw error;
+    }
     if (row?.s3Key === item.s3Key) return clientToken ? replay(row, item.sha256, clientToken) : toFile(item);
     await removeObject(deps, item.s3Key, error);
     throw error;
@@ -109,6 +116,9 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
   }
   return toFile(item);
 }
+
+/** DynamoDB answered the request with a refusal (4xx): it wrote nothing. */
+const refused = (error: unknown) => (error as { $fault?: string } | undefined)?.$fault === 'client';
 
 /** Waits that long at most for a concurrent attempt's row: it follows its object within milliseconds. */
 const RACE_WAIT_MS = [25, 50, 100, 200, 400];

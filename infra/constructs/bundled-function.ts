@@ -12,6 +12,8 @@ export interface BundledFunctionProps {
   lambda: LambdaName;
   description: string;
   environment: Record<string, string>;
+  /** 25 s by default: under the 30 s AppSync and API Gateway wait for an integration. */
+  timeout?: Duration;
 }
 
 /** How long function, API and access logs are kept. */
@@ -51,7 +53,7 @@ export class BundledFunction extends Construct {
       memorySize: 512,
       // Under the 30 s that AppSync and API Gateway wait for an integration: a slow call
       // ends in the function, logged with its request ID, rather than at the gateway.
-      timeout: Duration.seconds(25),
+      timeout: props.timeout ?? Duration.seconds(25),
       environment: {
         ...props.environment,
         // The bundle ships its source map: logged stack traces point at the TypeScript sources.

@@ -3,6 +3,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { RECONCILE_CURSOR_KEY } from '../../functions/core/keys';
 import { bucketCors, fileTable } from '../api-definition';
 
 export interface FileStorageProps {
@@ -150,6 +151,23 @@ export class FileStorage extends Construct {
   }
 
   /**
+   * The calls of functions/reconcile (functions/core/reconcile.ts,
+   * reconcile-stores.ts): ListBucket under projects/ only, GetObject
+   * (HeadObject of a row's object) and DeleteObject (an orphan) on object
+   * keys, GetObject and PutObject of its one cursor object; BatchGetItem
+   * (the rows of listed keys) and Scan (the rows, a page at a time) on the
+   * table. No write to the table, no index.
+   */
+  grantReconcile(role: iam.Role): void {
+    role.addToPolicy(
+      new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringEquals: { 's3:prefix': OBJECT_PREFIX } } }),
+    );
+    this.grantObjects(role, ['s3:GetObject', 's3:DeleteObject'], 'two object actions (GetObject for HeadObject of a row\'s object, DeleteObject of an orphan)');
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(RECONCILE_CURSOR_KEY)] }));
+    this.grantItems(role, ['dynamodb:BatchGetItem', 'dynamodb:Scan']);
+  }
+
+  /**
    * The one place that grants object actions: `actions` on the keys under
    * OBJECT_PREFIX, with cdk-nag's finding on that wildcard acknowledged on
    * `role`. `what` names the actions and why, for the acknowledgment.
@@ -162,7 +180,7 @@ export class FileStorage extends Construct {
     });
   }
 
-  /** Item actions on the table itself: no index, no batch, scan or query. */
+  /** Item actions on the table itself, no index. */
   private grantItems(role: iam.Role, actions: string[]): void {
     role.addToPolicy(new iam.PolicyStatement({ actions, resources: [this.table.tableArn] }));
   }

@@ -3,8 +3,10 @@ import { S3Client } from '@aws-sdk/client-s3';
 import path from 'node:path';
 import { startEmbeddedDynamoDB } from './embedded-dynamodb';
 import type { AccessKeyPair } from '../state';
+import type { IndexRepairReport } from './dynamodb-repair';
 import { startEmbeddedS3 } from './embedded-s3';
 import { ensureBucket, ensureFileTable } from './provision';
+import type { RecoveryReport } from './s3/stray-files';
 
 /** Where the storage is and what it holds: enough for any AWS SDK client or the AWS CLI. */
 export interface StorageLocation {
@@ -17,7 +19,14 @@ export interface StorageLocation {
 }
 
 export interface EmbeddedStorage extends StorageLocation {
+  /** What the start-up checks of the two stores found and repaired of a crash. */
+  recovery: StorageRecovery;
   close(): Promise<void>;
+}
+
+export interface StorageRecovery {
+  indexes: IndexRepairReport;
+  objects: RecoveryReport;
 }
 
 export interface EmbeddedStorageOptions {
@@ -49,6 +58,7 @@ export async function startEmbeddedStorage(options: EmbeddedStorageOptions): Pro
   clients.s3.destroy();
   return {
     ...location,
+    recovery: { indexes: dynamodb.repair, objects: s3.recovery },
     close: async () => {
       await Promise.all([dynamodb.close(), s3.close()]);
     },

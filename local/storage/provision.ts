@@ -2,32 +2,33 @@ import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws
 import { CreateBucketCommand, PutBucketCorsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { bucketCors, fileTable } from '../../infra/api-definition';
 
-/** The FileMetadata table as the CDK stack declares it: pk fileID, GSI byProject(projectID, uploadedAt). */
-export async function ensureFileTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
+/** The FileMetadata table's keys and index as the CDK stack declares them: pk fileID, GSI byProject(projectID, uploadedAt). */
+export function fileTableSchema() {
   const index = fileTable.byProjectIndex;
+  return {
+    AttributeDefinitions: [
+      { AttributeName: fileTable.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: index.partitionKey, AttributeType: 'S' as const },
+      { AttributeName: index.sortKey, AttributeType: 'S' as const },
+    ],
+    KeySchema: [{ AttributeName: fileTable.partitionKey, KeyType: 'HASH' as const }],
+    GlobalSecondaryIndexes: [
+      {
+        IndexName: index.name,
+        KeySchema: [
+          { AttributeName: index.partitionKey, KeyType: 'HASH' as const },
+          { AttributeName: index.sortKey, KeyType: 'RANGE' as const },
+        ],
+        Projection: { ProjectionType: 'ALL' as const },
+      },
+    ],
+  };
+}
+
+/** Creates the FileMetadata table unless it exists. */
+export async function ensureFileTable(dynamodb: DynamoDBClient, tableName: string): Promise<void> {
   try {
-    await dynamodb.send(
-      new CreateTableCommand({
-        TableName: tableName,
-        BillingMode: 'PAY_PER_REQUEST',
-        AttributeDefinitions: [
-          { AttributeName: fileTable.partitionKey, AttributeType: 'S' },
-          { AttributeName: index.partitionKey, AttributeType: 'S' },
-          { AttributeName: index.sortKey, AttributeType: 'S' },
-        ],
-        KeySchema: [{ AttributeName: fileTable.partitionKey, KeyType: 'HASH' }],
-        GlobalSecondaryIndexes: [
-          {
-            IndexName: index.name,
-            KeySchema: [
-              { AttributeName: index.partitionKey, KeyType: 'HASH' },
-              { AttributeName: index.sortKey, KeyType: 'RANGE' },
-            ],
-            Projection: { ProjectionType: 'ALL' },
-          },
-        ],
-      }),
-    );
+    await dynamodb.send(new CreateTableCommand({ TableName: tableName, BillingMode: 'PAY_PER_REQUEST', ...fileTableSchema() }));
   } catch (error) {
     if (!(error instanceof ResourceInUseException)) throw error;
   }

@@ -56,6 +56,8 @@ declare module 's3rver' {
     middleware: S3rverMiddleware[];
     allowMismatchedSignatures: boolean;
     run(): Promise<{ address: string; port: number; family: string }>;
+    /** The HTTP server `run()` started. */
+    httpServer?: import('node:http').Server;
     close(): Promise<void>;
   }
 }
@@ -140,4 +142,66 @@ declare module 's3rver/lib/stores/filesystem.js' {
     /** `parts` as s3rver's controller read them from the request: numbers and unquoted ETags, in request order. */
     putObjectMultipart(bucket: string, uploadId: string, parts: { number: number; etag: string }[]): Promise<StoredBody>;
   }
+}
+
+declare module 'dynalite/db/index.js' {
+  type Item = Record<string, Record<string, unknown>>;
+  interface KeySchemaElement {
+    AttributeName: string;
+    KeyType: 'HASH' | 'RANGE';
+  }
+  export interface IndexDescription {
+    IndexName: string;
+    KeySchema: KeySchemaElement[];
+    Projection: { ProjectionType: string; NonKeyAttributes?: string[] };
+  }
+  export interface TableDescription {
+    TableName: string;
+    TableStatus: string;
+    KeySchema: KeySchemaElement[];
+    AttributeDefinitions: { AttributeName: string; AttributeType: string }[];
+    LocalSecondaryIndexes?: IndexDescription[];
+    GlobalSecondaryIndexes?: IndexDescription[];
+  }
+  /** A key-prefixed view of the one LevelDB (dynalite's "sub-db"). */
+  interface SubDb {
+    put(key: string, value: unknown, callback: (error?: Error | null) => void): void;
+    get(key: string, callback: (error: Error | null, value?: unknown) => void): void;
+    /** Patched in (patches/dynalite+4.0.0.patch): the key `key` is stored under in the main db. */
+    prefixedKey(key: string): string;
+  }
+  export interface Store {
+    /** The LevelDB (JSON values) every sub-db's keys live in. */
+    db: {
+      iterator(range: { gte?: string; lt?: string }): AsyncIterable<[string, unknown]>;
+      batch(operations: ({ type: 'put'; key: string; value: unknown } | { type: 'del'; key: string })[], callback: (error?: Error | null) => void): void;
+      close(callback: (error?: Error | null) => void): void;
+    };
+    tableDb: SubDb;
+    getItemDb(tableName: string): SubDb;
+    getIndexDb(indexType: 'Local' | 'Global', tableName: string, indexName: string): SubDb;
+  }
+  export function create(options: { path?: string; createTableMs?: number }): Store;
+  export function createKey(item: Item, table: TableDescription): string;
+  export function getIndexActions(
+    indexes: IndexDescription[],
+    existingItem: Item | null,
+    item: Item | null,
+    table: TableDescription,
+  ): { puts: { index: string; key: string; item: Item }[]; deletes: { index: string; key: string }[] };
+  /** Patched in: an item and its index entries written (or deleted, item null) in one LevelDB batch. */
+  export function writeItem(store: Store, table: TableDescription, key: string, existingItem: Item | null, item: Item | null, callback: (error?: Error | null) => void): void;
+}
+
+declare module 'dynalite/actions/putItem.js' {
+  import type { Store } from 'dynalite/db/index.js';
+  export default function putItem(store: Store, data: Record<string, unknown>, callback: (error: Error | null, result?: unknown) => void): void;
+}
+
+declare module 'dynalite/actions/deleteItem.js' {
+  export { default } from 'dynalite/actions/putItem.js';
+}
+
+declare module 'dynalite/actions/updateItem.js' {
+  export { default } from 'dynalite/actions/putItem.js';
 }

@@ -94,6 +94,22 @@ describe('uploadFile: a metadata write that committed but reported an error', ()
     expect((await readObject(storage, file.s3Key)).bytes.toString()).toBe('committed');
     expect(await tableRows(storage, projectID)).toEqual([{ ...file, status: 'AVAILABLE' }]);
   });
+
+  it('keeps the object when the read that would tell fails too: the outcome is unknown, and the row may point to it', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    failAfterCommand(clients.dynamodb, 'PutItemCommand', 'socket hang up');
+    beforeCommand(clients.dynamodb, 'GetItemCommand', () => {
+      throw new Error('injected: DynamoDB unreachable');
+    });
+    const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
+
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), callerFrom(alice), deps)).rejects.toThrow('socket hang up');
+
+    const [row] = await tableRows(storage, projectID);
+    expect(deletes).toEqual([]);
+    expect((await readObject(storage, String(row.s3Key))).bytes.toString()).toBe('unknown');
+  });
 });
 
 describe('uploadFile: what it sends S3', () => {

@@ -57,4 +57,5 @@ export const lambdasOf = (stack: FilesStack): Record<LambdaName, BundledFunction
   deleteFile: stack.deleteFileFunction,
   download: stack.downloadFunction,
   restUpload: stack.restUploadFunction,
+  reconcile: stack.reconciler.bundled,
 });

@@ -94,11 +94,13 @@ describe('cdk-nag AwsSolutions checks', () => {
         'AwsSolutions-L1 CodeCraftFiles/DeleteFileFunction/Function',
         'AwsSolutions-L1 CodeCraftFiles/DownloadFunction/Function',
         'AwsSolutions-L1 CodeCraftFiles/RestUploadFunction/Function',
+        'AwsSolutions-L1 CodeCraftFiles/Reconciler/Function/Function',
         `${objectsWildcard} CodeCraftFiles/UploadFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/LargeUploadFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/DeleteFileFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/DownloadFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/RestUploadFunction/Role`,
+        `${objectsWildcard} CodeCraftFiles/Reconciler/Function/Role`,
       ].sort(),
     );
     const findings = unacknowledgedFindings(files.app);

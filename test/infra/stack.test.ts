@@ -14,6 +14,7 @@ interface Statement {
   Effect: string;
   Action: string | string[];
   Resource: unknown;
+  Condition?: Record<string, unknown>;
 }
 
 let files: FilesApp;
@@ -39,7 +40,7 @@ function statementsOf(roleId: string) {
     .flatMap(([, p]) => p.Properties.PolicyDocument.Statement);
   return ([...inline, ...attached] as Statement[]).map((s) => {
     expect(s.Effect).toBe('Allow');
-    return { actions: [s.Action].flat().sort(), resource: s.Resource };
+    return { actions: [s.Action].flat().sort(), resource: s.Resource, ...(s.Condition && { condition: s.Condition }) };
   });
 }
 
@@ -199,6 +200,17 @@ describe('IAM', () => {
     ]);
   });
 
+  it('gives the reconciler its log group, ListBucket under projects/ only, GetObject and DeleteObject on object keys, its cursor object, and table reads, nothing more', () => {
+    const fn = files.stack.reconciler.bundled;
+    expect(statementsOf(roleId(fn.role))).toEqual([
+      { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: getAtt(fn.logGroup, 'Arn') },
+      { actions: ['s3:ListBucket'], resource: getAtt(files.stack.storage.bucket, 'Arn'), condition: { StringEquals: { 's3:prefix': 'projects/' } } },
+      { actions: ['s3:DeleteObject', 's3:GetObject'], resource: objects() },
+      { actions: ['s3:GetObject', 's3:PutObject'], resource: joined(getAtt(files.stack.storage.bucket, 'Arn'), '/reconciler/cursor.json') },
+      { actions: ['dynamodb:BatchGetItem', 'dynamodb:Scan'], resource: table() },
+    ]);
+  });
+
   it('lets the FileTable data source GetItem on the table and Query the byProject index, nothing else', () => {
     expect(statementsOf(dataSourceRoleId('FileTable'))).toEqual([
       { actions: ['dynamodb:GetItem'], resource: table() },
@@ -232,7 +244,7 @@ describe('IAM', () => {
   });
 
   it('has exactly those roles, none with a managed policy, and no wildcard action or resource anywhere', () => {
-    const { uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction, graphql } = files.stack;
+    const { uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction, reconciler, graphql } = files.stack;
     const roles = ofType('AWS::IAM::Role');
     expect(roles.map(([id]) => id).sort()).toEqual(
       [
@@ -241,6 +253,7 @@ describe('IAM', () => {
         roleId(deleteFileFunction.role),
         roleId(downloadFunction.role),
         roleId(restUploadFunction.role),
+        roleId(reconciler.bundled.role),
         dataSourceRoleId('FileTable'),
         dataSourceRoleId('UploadFunction'),
         dataSourceRoleId('LargeUploadFunction'),
@@ -261,7 +274,7 @@ describe('IAM', () => {
 
 describe('the Lambdas', () => {
   it('run the bundles on nodejs22.x with the storage settings functions/core/config.ts reads', () => {
-    const { storage, graphql, uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction } = files.stack;
+    const { storage, graphql, uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction, reconciler } = files.stack;
     const storageEnvironment = { FILES_TABLE: ref(storage.table), FILES_BUCKET: ref(storage.bucket), NODE_OPTIONS: '--enable-source-maps' };
     const expected = [
       [uploadFunction, storageEnvironment],
@@ -269,12 +282,27 @@ describe('the Lambdas', () => {
       [deleteFileFunction, storageEnvironment],
       [downloadFunction, storageEnvironment],
       [restUploadFunction, { ...storageEnvironment, GRAPHQL_URL: getAtt(graphql.api, 'GraphQLUrl') }],
+      [reconciler.bundled, storageEnvironment],
     ] as const;
     for (const [fn, environment] of expected) {
       const properties = propertiesOf(logicalId(fn.function));
       expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', LoggingConfig: { LogGroup: ref(fn.logGroup) } });
       expect(properties.Environment.Variables).toEqual(environment);
     }
+  });
+});
+
+describe('the reconciler', () => {
+  it('runs every hour from an EventBridge rule, without retries, for up to 5 minutes', () => {
+    const { bundled, rule } = files.stack.reconciler;
+    expect(propertiesOf(logicalId(rule))).toMatchObject({
+      ScheduleExpression: 'rate(1 hour)',
+      State: 'ENABLED',
+      Targets: [{ Arn: getAtt(bundled.function, 'Arn'), RetryPolicy: { MaximumRetryAttempts: 0 } }],
+    });
+    expect(propertiesOf(logicalId(bundled.function)).Timeout).toBe(300);
+    const [[, permission]] = ofType('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(getAtt(bundled.function, 'Arn')));
+    expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: getAtt(rule, 'Arn') });
   });
 });
 

@@ -1,9 +1,10 @@
 /** `npm start` as a user runs it: a child process, its endpoints file, Ctrl-C. */
-import { readFile, stat } from 'node:fs/promises';
+import { readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { postGraphQL } from '../support/local-server';
-import { spawnNpmStart } from '../support/npm-start';
+import { LOCK_FILE } from '../../local/data-dir-lock';
+import { spawnNpmStart, startNpmStart } from '../support/npm-start';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
@@ -44,4 +45,29 @@ describe('npm start', () => {
     expect(await exited).toBe(0);
     await expect(fetch(endpoints.graphqlUrl)).rejects.toThrow();
   }, 30_000);
+
+  it('refuses a second server on the same data directory in one line naming the first (pid and port), touching nothing', async () => {
+    const dataDir = await tempDir('start-twice');
+    const first = await startNpmStart(dataDir);
+    try {
+      const second = spawnNpmStart({ PORT: '0', DATA_DIR: dataDir });
+      expect(await second.exited).toBe(1);
+      const port = new URL(first.endpoints.graphqlUrl).port;
+      expect(second.output().trim()).toBe(
+        `The local API could not start: the data directory ${dataDir} is in use by another running server (pid ${first.child.pid}, port ${port}); ` +
+          'stop it, or run a second server on another data directory: DATA_DIR=<another folder> npm start',
+      );
+      const listed = await postGraphQL(first.endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': first.endpoints.apiKey });
+      expect(listed.status).toBe(200);
+      expect(JSON.parse(await readFile(path.join(dataDir, 'endpoints.json'), 'utf8'))).toEqual(first.endpoints);
+    } finally {
+      first.child.kill('SIGINT');
+      await first.exited;
+    }
+    // A note left by a server that is gone (killed) is taken over.
+    await writeFile(path.join(dataDir, LOCK_FILE), JSON.stringify({ pid: 2 ** 22 + 1, port: 1 }));
+    const third = await startNpmStart(dataDir);
+    third.child.kill('SIGINT');
+    expect(await third.exited).toBe(0);
+  }, 60_000);
 });

@@ -1,10 +1,10 @@
 import { newAccessKeyPair } from '../../local/state';
 import { afterAll, beforeAll } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { startEmbeddedStorage, storageClients, type EmbeddedStorage } from '../../local/storage/index';
+import { startEmbeddedStorage, storageClients, type EmbeddedStorage, type StorageLocation } from '../../local/storage/index';
 
 export interface StorageFixture {
-  storage: EmbeddedStorage;
+  storage: StorageLocation & Pick<EmbeddedStorage, 'close'>;
   clients: ReturnType<typeof storageClients>;
 }
 

@@ -64,6 +64,14 @@ export async function listKeys(
   return { keys, commonPrefixes: [...commonPrefixes].sort(), isTruncated };
 }
 
+/** Every file under `folder`, the `skipped` folders left out. */
+export async function filesUnder(folder: string, skipped: string[]): Promise<string[]> {
+  const left = new Set(skipped.map((dir) => path.resolve(dir)));
+  const files: string[] = [];
+  for await (const file of walk(folder, (dirPath) => !left.has(path.resolve(dirPath)))) files.push(file);
+  return files;
+}
+
 async function* walk(dir: string, descend: (dirPath: string) => boolean): AsyncGenerator<string> {
   let entries: Dirent[];
   try {

@@ -7,6 +7,7 @@ import { byteRange, rangeHeaderOf, type ByteRange } from './byte-range';
 import { preconditionFailed, s3Error } from './errors';
 import { intoDirectory, isErrno, KeyedLock, uniqueName, writeFileAtomic } from './files';
 import { listKeys } from './list-objects';
+import { strayObjectFiles, type RecoveryReport } from './stray-files';
 import type { S3Request } from './request';
 import {
   linkToSegments,
@@ -64,16 +65,28 @@ export class ObjectStore extends FilesystemStore {
     return Object.create(this, { request: { value: request } }) as this;
   }
 
-  /** Puts right what a crash left, before serving: writes cut short in the temporary folders are dropped, segments folders settled. */
-  async recover(): Promise<void> {
+  /**
+   * Puts right what a crash left, before serving: writes cut short in the
+   * temporary folders are dropped, segments folders settled, and the
+   * metadata and MD5 files of objects that never appeared (a write cut
+   * short after its metadata) or are gone (a delete cut short) removed.
+   * Says what it found: objects without metadata (written by plain s3rver)
+   * are counted, not touched: they list and read, with S3's default type.
+   */
+  async recover(): Promise<RecoveryReport> {
+    const report: RecoveryReport = { leftoverFiles: 0, objectsWithoutMetadata: 0 };
     const buckets = (await entriesOf(this.rootDirectory)).filter((entry) => entry.isDirectory()).map((entry) => entry.name);
-    await Promise.all(
-      buckets.map(async (bucket) => {
-        await rm(this.getResourcePath(bucket, undefined, TEMP_FOLDER), { recursive: true, force: true });
-        const folder = this.getResourcePath(bucket, undefined, SEGMENTS_FOLDER);
-        for (const { name } of await entriesOf(folder)) await this.settleSegments(bucket, folder, name);
-      }),
-    );
+    for (const bucket of buckets) {
+      await rm(this.getResourcePath(bucket, undefined, TEMP_FOLDER), { recursive: true, force: true });
+      const folder = this.getResourcePath(bucket, undefined, SEGMENTS_FOLDER);
+      for (const { name } of await entriesOf(folder)) await this.settleSegments(bucket, folder, name);
+      const internal = [TEMP_FOLDER, UPLOADS_FOLDER, SEGMENTS_FOLDER].map((name) => this.getResourcePath(bucket, undefined, name));
+      const found = await strayObjectFiles(this.getBucketPath(bucket), internal);
+      await Promise.all(found.leftovers.map((file) => rm(file, { force: true })));
+      report.leftoverFiles += found.leftovers.length;
+      report.objectsWithoutMetadata += found.objectsWithoutMetadata;
+    }
+    return report;
   }
 
   /**
@@ -195,11 +208,18 @@ export class ObjectStore extends FilesystemStore {
     if (replaced) await this.segmentReaders.retire(replaced);
   }
 
-  /** s3rver's deleteObject (the object's file, MD5 and metadata), under the key's lock, and the object's segments. */
+  /**
+   * s3rver's deleteObject (the object's file, MD5 and metadata), under the
+   * key's lock, and the object's segments. The object's file goes first:
+   * s3rver removed the three at once, so a crash could leave the object
+   * without its metadata, back from the dead; now it leaves metadata
+   * without an object, which nothing shows and recover() removes.
+   */
   override async deleteObject(bucket: string, key: string): Promise<void> {
     const objectPath = this.getResourcePath(bucket, key, 'object');
     await this.keyLocks.run(objectPath, async () => {
       const segments = await segmentsDirectoryOf(objectPath);
+      await rm(objectPath, { force: true });
       await super.deleteObject(bucket, key);
       if (segments) await this.segmentReaders.retire(segments);
     });

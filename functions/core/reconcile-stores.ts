@@ -1,0 +1,75 @@
+import { BatchGetItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import type { FunctionConfig } from './config';
+import { RECONCILE_CURSOR_KEY } from './keys';
+import type { FileRow } from './storage';
+
+/** What reconciliation reads beyond the upload flows' stores: the bucket's keys, rows in bulk, and where the last run stopped. */
+
+export interface ListedObject {
+  key: string;
+  lastModified: Date;
+}
+
+export interface ReconcileCursor {
+  /** The last object key examined. */
+  objectsAfter?: string;
+  /** The table scan's LastEvaluatedKey, as JSON. */
+  rowsAfter?: string;
+}
+
+export interface ReconcileStores {
+  /** One page (up to 1,000 keys, S3's page) of keys under `prefix`, after `startAfter`; `more` when keys follow. */
+  listObjects(prefix: string, startAfter: string | undefined): Promise<{ objects: ListedObject[]; more: boolean }>;
+  /** The rows of these fileIDs (at most 100), strongly consistent: a row written a moment ago counts. */
+  rowsOf(fileIDs: string[]): Promise<Map<string, FileRow>>;
+  /** One page (`limit` rows at most) of the table's rows after `rowsAfter`; `next` undefined at the end. */
+  scanRows(rowsAfter: string | undefined, limit: number): Promise<{ rows: FileRow[]; next?: string }>;
+  readCursor(): Promise<ReconcileCursor>;
+  writeCursor(cursor: ReconcileCursor): Promise<void>;
+}
+
+export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClient }, config: FunctionConfig): ReconcileStores {
+  const { s3, dynamodb } = clients;
+  const Bucket = config.filesBucket;
+  const TableName = config.filesTable;
+  return {
+    async listObjects(prefix, startAfter) {
+      const page = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: startAfter }));
+      const objects = (page.Contents ?? []).map((object) => ({ key: object.Key!, lastModified: object.LastModified ?? new Date(0) }));
+      return { objects, more: page.IsTruncated === true };
+    },
+    async rowsOf(fileIDs) {
+      const rows = new Map<string, FileRow>();
+      let keys: Record<string, AttributeValue>[] = fileIDs.map((fileID) => marshall({ fileID }));
+      while (keys.length) {
+        const answer = await dynamodb.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const item of answer.Responses?.[TableName] ?? []) {
+          const row = unmarshall(item) as FileRow;
+          rows.set(row.fileID, row);
+        }
+        keys = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
+      }
+      return rows;
+    },
+    async scanRows(rowsAfter, limit) {
+      const ExclusiveStartKey = rowsAfter ? (JSON.parse(rowsAfter) as Record<string, AttributeValue>) : undefined;
+      const page = await dynamodb.send(new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey, Limit: limit }));
+      return { rows: (page.Items ?? []).map((item) => unmarshall(item) as FileRow), next: page.LastEvaluatedKey && JSON.stringify(page.LastEvaluatedKey) };
+    },
+    async readCursor() {
+      try {
+        const object = await s3.send(new GetObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY }));
+        return JSON.parse(await object.Body!.transformToString()) as ReconcileCursor;
+      } catch (error) {
+        // No cursor yet, or one that cannot be read: the run starts from the beginning.
+        if (error instanceof NoSuchKey || error instanceof SyntaxError) return {};
+        throw error;
+      }
+    },
+    async writeCursor(cursor) {
+      await s3.send(new PutObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY, Body: JSON.stringify(cursor), ContentType: 'application/json' }));
+    },
+  };
+}
