@@ -19,6 +19,10 @@ export function spawnNpmStart(env: NodeJS.ProcessEnv): NpmStartProcess {
   child.stdout!.on('data', (chunk) => (output += chunk));
   child.stderr!.on('data', (chunk) => (output += chunk));
   const exited = new Promise<number | null>((resolve) => child.on('exit', (code) => resolve(code)));
+  // A test that fails before stopping its server must not leave it running after the test process ends.
+  const reap = () => child.kill('SIGKILL');
+  process.once('exit', reap);
+  void exited.then(() => process.off('exit', reap));
   return { child, output: () => output, exited };
 }
 
