@@ -65,7 +65,9 @@ async function localToken(url: string, username: string, groups: string[], ca: s
 }
 
 export async function resolveAuth(target: Target, options: AuthOptions, signal: AbortSignal, io: SignInIo): Promise<Auth> {
-  if (options.apiKey !== undefined && options.user !== undefined) throw new UsageError('Choose one: --api-key or --user.');
+  // FILES_API_KEY keeps the key out of the command line (npm echoes a script's arguments; ps and shell history keep them).
+  const apiKey = options.apiKey ?? io.env.FILES_API_KEY;
+  if (apiKey !== undefined && options.user !== undefined) throw new UsageError('Choose one: --api-key (or FILES_API_KEY) or --user.');
   if (options.groups !== undefined && options.user === undefined) throw new UsageError('--groups goes with --user.');
   if (options.user !== undefined) {
     if (target.cognito) {
@@ -78,7 +80,7 @@ export async function resolveAuth(target: Target, options: AuthOptions, signal: 
     }
     return tokenAuth(options.user, await localToken(target.localTokenUrl, options.user, options.groups ?? [], target.ca, signal));
   }
-  const key = options.apiKey ?? target.apiKey;
-  if (!key) throw new UsageError(`No API key for ${target.source}: pass --api-key, or sign in with --user.`);
+  const key = apiKey ?? target.apiKey;
+  if (!key) throw new UsageError(`No API key for ${target.source}: set FILES_API_KEY (or pass --api-key), or sign in with --user.`);
   return apiKeyAuth(key);
 }

@@ -132,7 +132,11 @@ const cognitoError = (error: unknown): CliError => {
   return new CliError(name || 'SignInFailed', message || String(error));
 };
 
-/** The user's access token: cached and still good (or refreshed by Amplify), else from a fresh sign-in. */
+/** A cached token with less life than this is refreshed before use. */
+const MIN_TOKEN_LIFE_SECONDS = 10 * 60;
+const secondsLeft = (exp: number | undefined) => (exp ?? 0) - Date.now() / 1000;
+
+/** The user's access token: cached with ten minutes or more to live (else refreshed), else from a fresh sign-in. */
 export async function cognitoAccessToken(pool: CognitoPool, username: string, io: SignInIo): Promise<string> {
   // The user name hashed, not cleaned: "bob@x.io" and "bob_x.io" must never share a cache.
   const user = createHash('sha256').update(username).digest('hex').slice(0, 32);
@@ -143,7 +147,11 @@ export async function cognitoAccessToken(pool: CognitoPool, username: string, io
   cognitoUserPoolsTokenProvider.setKeyValueStorage(fileKeyValueStorage(file));
   try {
     // The file is this user's alone. (No check of the token's `username`: with email sign-in, Cognito's username is not what was typed.)
-    const cached = await fetchAuthSession().catch(() => undefined);
+    let cached = await fetchAuthSession().catch(() => undefined);
+    // Amplify refreshes only within seconds of expiry; a token handed out (files token, a long smoke run) must last.
+    if (cached?.tokens?.accessToken && secondsLeft(cached.tokens.accessToken.payload.exp) < MIN_TOKEN_LIFE_SECONDS) {
+      cached = await fetchAuthSession({ forceRefresh: true }).catch(() => undefined);
+    }
     if (cached?.tokens?.accessToken) return cached.tokens.accessToken.toString();
     const password = io.env.FILES_PASSWORD || (await prompt(`Password for ${username}: `, io, true));
     await answerSteps(await signIn({ username, password, options: { authFlowType: 'USER_SRP_AUTH' } }), io);

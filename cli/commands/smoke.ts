@@ -42,12 +42,12 @@ async function chooseTarget(options: SmokeOptions, context: Context): Promise<Ta
 }
 
 /** As whom: as told; on the local server, by default a user of the smoke project only (a token from the server, as a Cognito user's would be). */
-function whom(options: SmokeOptions, target: Target, projectID: string): AuthOptions {
-  if (options.user !== undefined || options.apiKey !== undefined) return options;
+function whom(options: SmokeOptions, target: Target, projectID: string, env: NodeJS.ProcessEnv): AuthOptions {
+  if (options.user !== undefined || options.apiKey !== undefined || env.FILES_API_KEY !== undefined) return options;
   if (target.localTokenUrl) return { user: 'smoke', groups: [`project-${projectID}`] };
   throw new UsageError(
     `A deployed stack's smoke test signs in as a Cognito user: --user NAME (password from FILES_PASSWORD or a prompt), in group admins or in project-P with --project P. ` +
-      'Or --api-key KEY (POST /upload is then skipped: it takes user-pool tokens only).',
+      'Or an API key in FILES_API_KEY (POST /upload is then skipped: it takes user-pool tokens only).',
   );
 }
 
@@ -55,18 +55,21 @@ export async function smokeCommand(options: SmokeOptions, context: Context): Pro
   const { signal } = context;
   const projectID = options.project ?? `smoke-${randomUUID().slice(0, 8)}`;
   const target = await chooseTarget(options, context);
-  const authOptions = whom(options, target, projectID);
+  const authOptions = whom(options, target, projectID, context.env);
   const log = stepLog(context.stdout);
   context.stdout.write(`Smoke test of ${target.graphqlUrl} (${target.source}), project ${projectID}\n`);
 
   const connection = await log.step('sign in', () => connectTo(target, authOptions, context), (c) => c.auth.describe);
   const events = await log.step('subscribe', () => watchProject(connection, projectID, signal), () => `onFileUploaded and onFileDeleted of project ${projectID}`);
   const stored: SentFile[] = [];
+  // Every file the API stored, checked or not: what the run must leave deleted.
+  const created = new Set<string>();
+  const record = (fileID: string) => created.add(fileID);
   const deleted = new Set<string>();
   try {
-    const inline = await log.step('upload inline', () => uploadInline(connection, projectID, signal), (f) => `uploadFile, ${formatBytes(f.size)}`);
+    const inline = await log.step('upload inline', () => uploadInline(connection, projectID, signal, record), (f) => `uploadFile, ${formatBytes(f.size)}`);
     stored.push(inline);
-    const large = await log.step('upload large', () => uploadLarge(connection, projectID, options.largeMib, signal), (f) => `createUploadUrl, ${f.parts} presigned parts, completeUpload, ${formatBytes(f.size)}`);
+    const large = await log.step('upload large', () => uploadLarge(connection, projectID, options.largeMib, signal, record), (f) => `createUploadUrl, ${f.parts} presigned parts, completeUpload, ${formatBytes(f.size)}`);
     stored.push(large);
     await log.step('list', () => expectListed(connection, projectID, [inline, large], signal), (count) => `filesByProject lists both (${count} files)`);
     await log.step('subscription events', () => Promise.all([inline, large].map((f) => events.waitFor('uploaded', f.fileID))), () => 'onFileUploaded for both');
@@ -78,7 +81,7 @@ export async function smokeCommand(options: SmokeOptions, context: Context): Pro
       await log.step(
         'POST /upload',
         async () => {
-          const rest = await uploadRest(connection, projectID, signal);
+          const rest = await uploadRest(connection, projectID, signal, record);
           stored.push(rest);
           await events.waitFor('uploaded', rest.fileID);
           return rest;
@@ -107,8 +110,10 @@ export async function smokeCommand(options: SmokeOptions, context: Context): Pro
     );
     log.passed();
   } finally {
-    // A failed run leaves nothing behind either (best effort: the failure is what gets reported).
-    for (const file of stored) if (!deleted.has(file.fileID)) await deleteFile(connection, file, signal).catch(() => {});
+    // A failed or interrupted run leaves nothing behind either (best effort: the failure is what gets reported). Not
+    // on the run's own signal, which an interrupt has already aborted.
+    const cleanup = AbortSignal.timeout(30_000);
+    for (const fileID of created) if (!deleted.has(fileID)) await deleteFile(connection, { fileID }, cleanup).catch(() => {});
     await events.close();
   }
 }

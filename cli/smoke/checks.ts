@@ -33,17 +33,21 @@ function expectStored(what: string, stored: { size: number }, sent: Buffer): voi
 }
 
 /** uploadFile: the bytes inline in the mutation. */
-export async function uploadInline({ api }: Connection, projectID: string, signal: AbortSignal): Promise<SentFile> {
+/** Told each fileID the API stored, before any check of it runs: a file found wrong is still cleaned up. */
+export type RecordCreated = (fileID: string) => void;
+
+export async function uploadInline({ api }: Connection, projectID: string, signal: AbortSignal, created: RecordCreated): Promise<SentFile> {
   const bytes = randomBytes(64 * 1024);
   const fileName = nameFor('inline');
   const { uploadFile: stored } = await api(UploadFileDocument, { input: { projectID, fileName, fileType: 'bin', contentBase64: bytes.toString('base64') } }, signal);
+  created(stored.fileID);
   expectStored(fileName, stored, bytes);
   if (stored.sha256 !== sha256(bytes)) throw new CliError('Mismatch', `${fileName} was recorded with sha256 ${stored.sha256}; the bytes sent have ${sha256(bytes)}.`);
   return { fileID: stored.fileID, fileName, size: bytes.length, sha256: sha256(bytes) };
 }
 
 /** createUploadUrl → presigned PUTs of the parts, straight to storage → completeUpload: the CLI's own upload. */
-export async function uploadLarge({ api, target }: Connection, projectID: string, mib: number, signal: AbortSignal): Promise<SentFile & { parts: number }> {
+export async function uploadLarge({ api, target }: Connection, projectID: string, mib: number, signal: AbortSignal, created: RecordCreated): Promise<SentFile & { parts: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-smoke-'));
   try {
     const bytes = randomBytes(mib * MiB);
@@ -52,6 +56,7 @@ export async function uploadLarge({ api, target }: Connection, projectID: string
     await writeFile(absolutePath, bytes);
     const { mtimeMs } = await stat(absolutePath);
     const outcome = await uploadFile(api, { path: absolutePath, absolutePath, name, size: bytes.length, mtimeMs }, { projectID, fileType: 'bin', concurrency: 4, ca: target.ca }, silentReporter, signal);
+    created(outcome.kind === 'uploaded' ? outcome.file.fileID : outcome.fileID);
     if (outcome.kind !== 'uploaded') throw new CliError('Mismatch', `${name} is new, yet the API says it was uploaded before (file ${outcome.fileID}).`);
     expectStored(name, outcome.file, bytes);
     return { fileID: outcome.file.fileID, fileName: name, size: bytes.length, sha256: sha256(bytes), parts: outcome.parts };
@@ -70,7 +75,7 @@ export async function expectListed(connection: Connection, projectID: string, fi
 }
 
 /** POST /upload with the historical payload and a user-pool token, as legacy clients send it. */
-export async function uploadRest({ target, auth }: Connection, projectID: string, signal: AbortSignal): Promise<SentFile> {
+export async function uploadRest({ target, auth }: Connection, projectID: string, signal: AbortSignal, created: RecordCreated): Promise<SentFile> {
   const restUrl = target.restUrl!;
   const bytes = Buffer.from(`Uploaded by the smoke test through POST /upload at ${new Date().toISOString()}.\n`);
   const fileName = nameFor('rest').replace(/\.bin$/, '.txt');
@@ -88,6 +93,7 @@ export async function uploadRest({ target, auth }: Connection, projectID: string
   if (response.statusCode !== 200 || typeof body?.file?.fileID !== 'string') {
     throw new CliError(body?.errorType ?? `HTTP${response.statusCode}`, body?.message ?? `${restUrl} answered ${response.statusCode} without a file.`);
   }
+  created(body.file.fileID);
   expectStored(fileName, { size: Number(body.file.size) }, bytes);
   return { fileID: body.file.fileID, fileName, size: bytes.length, sha256: sha256(bytes) };
 }
@@ -112,7 +118,7 @@ export async function expectDownload({ api, target }: Connection, file: SentFile
   }
 }
 
-export async function deleteFile({ api }: Connection, file: SentFile, signal: AbortSignal): Promise<void> {
+export async function deleteFile({ api }: Connection, file: Pick<SentFile, 'fileID'>, signal: AbortSignal): Promise<void> {
   const { deleteFile: deleted } = await api(DeleteFileDocument, { fileID: file.fileID }, signal);
   if (deleted.fileID !== file.fileID) throw new CliError('Mismatch', `deleteFile(${file.fileID}) answered with file ${deleted.fileID}.`);
 }

@@ -285,13 +285,13 @@ describe('exit codes', () => {
       [['get', 'a', 'b'], "error: too many arguments for 'get'. Expected 1 argument but got 2.\n(add --help for usage)\n"],
       [['frobnicate'], "error: unknown command 'frobnicate'\n(add --help for usage)\n"],
       [['upload', 'a.bin', '--project', 'p', '--part-size', '2'], "error: option '--part-size <MiB>' argument '2' is invalid. a whole number of MiB from 5 to 5120.\n(add --help for usage)\n"],
-      [['ls', '--project', 'p', '--api-key', 'k', '--user', 'alice'], 'error: Choose one: --api-key or --user.\n'],
+      [['ls', '--project', 'p', '--api-key', 'k', '--user', 'alice'], 'error: Choose one: --api-key (or FILES_API_KEY) or --user.\n'],
       [['ls', '--project', 'p', '--url', 'http://127.0.0.1:1/graphql', '--outputs', outputs], 'error: Choose one target: --outputs or --url.\n'],
       [
         ['ls', '--project', 'p', '--outputs', outputs, '--user', 'alice'],
         `error: No user pool for ${outputs} (stack CodeCraftFiles): --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.\n`,
       ],
-      [['ls', '--project', 'p', '--outputs', outputs], `error: No API key for ${outputs} (stack CodeCraftFiles): pass --api-key, or sign in with --user.\n`],
+      [['ls', '--project', 'p', '--outputs', outputs], `error: No API key for ${outputs} (stack CodeCraftFiles): set FILES_API_KEY (or pass --api-key), or sign in with --user.\n`],
     ];
     const results = await Promise.all(cases.map(([args]) => cli.run(args)));
     expect(results).toEqual(cases.map(([, stderr]) => ({ code: 2, stdout: '', stderr })));
