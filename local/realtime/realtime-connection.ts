@@ -58,12 +58,19 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   let idle: NodeJS.Timeout | undefined;
   const { limits } = options;
 
-  // Runs while no subscription does: from the upgrade, and from each last stop.
-  const watchIdle = () => {
+  // The idle deadline runs from the upgrade, and again from the end of the last running subscription. Only a
+  // subscription that registered stops it: stops of unknown ids and failed starts leave it where it was.
+  let idleDeadline: number | undefined;
+  const idleFromNow = () => {
+    idleDeadline = Date.now() + limits.idleTimeoutMs;
     clearTimeout(idle);
-    if (subscriptions.size === 0) idle = setTimeout(() => socket.close(IDLE_CLOSE.code, IDLE_CLOSE.reason), limits.idleTimeoutMs);
+    idle = setTimeout(closeIfIdle, limits.idleTimeoutMs);
   };
-  watchIdle();
+  // A start still being authorized holds the close off; when it fails it checks the deadline again.
+  function closeIfIdle() {
+    if (idleDeadline !== undefined && subscriptions.size === 0 && Date.now() >= idleDeadline) socket.close(IDLE_CLOSE.code, IDLE_CLOSE.reason);
+  }
+  idleFromNow();
 
   const send = (message: Record<string, unknown>) => {
     if (socket.readyState !== socket.OPEN) return;
@@ -123,7 +130,6 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     // authorized replaces it, and then this start must neither register nor clear the newer one.
     const pending = Symbol(id);
     subscriptions.set(id, pending);
-    clearTimeout(idle);
     const current = () => subscriptions.get(id) === pending && socket.readyState === socket.OPEN;
     try {
       const authentication = await options.authenticateStart(lowerCaseKeys(payload.extensions?.authorization), payload.data);
@@ -133,19 +139,22 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       if (!current()) return;
       if ('errors' in outcome) return sendError(id, outcome.errors);
       subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id), () => stop(id)));
+      idleDeadline = undefined;
+      clearTimeout(idle);
       send({ type: 'start_ack', id });
     } finally {
       // Refused, failed or overtaken: the id is free again (unless a newer start holds it).
       if (subscriptions.get(id) === pending) subscriptions.delete(id);
-      watchIdle();
+      closeIfIdle();
     }
   }
 
   function stop(id: string) {
+    if (!handshakeAccepted()) return;
     const running = subscriptions.get(id);
     if (typeof running === 'function') running();
     subscriptions.delete(id);
-    watchIdle();
+    if (typeof running === 'function' && ![...subscriptions.values()].some((other) => typeof other === 'function')) idleFromNow();
     send({ type: 'complete', id });
   }
 

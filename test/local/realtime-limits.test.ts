@@ -84,6 +84,31 @@ describe('real-time limits, as AppSync sets them', () => {
     expect(watching.socket.readyState).toBe(watching.socket.OPEN);
   });
 
+  it('keeps the idle deadline for a socket that only sends stops for unknown ids or failing starts', async () => {
+    const stopping = await connect();
+    const failing = await connect();
+    const opened = Date.now();
+    const nudges = setInterval(() => {
+      if (stopping.socket.readyState === stopping.socket.OPEN) stopping.send({ type: 'stop', id: 'never-started' });
+      if (failing.socket.readyState === failing.socket.OPEN) failing.send(startMessage('bad', { query: 'subscription { noSuchField }' }, auth()));
+    }, 100);
+    try {
+      expect(await stopping.closed).toBe(IDLE_CLOSE.code);
+      expect(await failing.closed).toBe(IDLE_CLOSE.code);
+      expect(Date.now() - opened).toBeLessThan(2_000);
+    } finally {
+      clearInterval(nudges);
+    }
+  });
+
+  it('answers a stop on a connection whose handshake auth failed with connection_error 401, then closes', async () => {
+    const session = await openRealtime(local.server.realtimeUrl, apiKeyHeader(local.server.graphqlUrl, 'da2-not-a-key'));
+    sessions.push(session);
+    session.send({ type: 'stop', id: 'x' });
+    expect(await session.next()).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401 }] } });
+    expect(await session.closed).toBe(1000);
+  });
+
   it("drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions", async () => {
     const session = await connect();
     const before = local.server.activeSubscriptions();
