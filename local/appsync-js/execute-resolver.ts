@@ -5,6 +5,7 @@
  * stops with a field error, runtime.earlyReturn skips ahead.
  */
 import type { ResolverCode } from './load-code';
+import type { ResponseHeaders } from './http-util';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
 import type { SubscriptionFilter } from './transform';
 import { withScope, type InvocationScope, type SubscriptionInvalidation } from './util';
@@ -52,6 +53,8 @@ export interface FieldInvocation {
   authType: string;
   /** One object per GraphQL request, shared by all its fields: batched data sources gather calls by it. */
   requestScope?: object;
+  /** The operation's util.http response headers, shared by all its fields (AppSync's 4 KB is per operation). */
+  responseHeaders?: ResponseHeaders;
 }
 
 export interface ResolverContext {
@@ -86,13 +89,13 @@ export interface FieldOutcome {
   subscriptionFilter?: SubscriptionFilter;
   invalidationFilter?: SubscriptionFilter;
   invalidations?: SubscriptionInvalidation[];
-  responseHeaders?: Record<string, string>;
+  responseHeaders?: ResponseHeaders;
 }
 
 type Step<T> = { kind: 'value'; value: T } | { kind: 'early'; signal: EarlyReturnSignal };
 
 export async function executeResolver(resolver: PipelineResolver, invocation: FieldInvocation): Promise<FieldOutcome> {
-  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType };
+  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType, responseHeaders: invocation.responseHeaders };
   const ctx: ResolverContext = {
     arguments: invocation.arguments,
     args: invocation.arguments,

@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { dynamodbUtil } from './dynamodb-values';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
-import { httpUtil } from './http-util';
+import { httpUtil, newResponseHeaders, type ResponseHeaders } from './http-util';
 import { mathUtil } from './math-util';
 import { notSupportedLocally, rdsUtil, xmlUtil } from './not-supported';
 import { timeUtil } from './time';
@@ -26,8 +26,8 @@ export interface InvocationScope {
   subscriptionFilter?: SubscriptionFilter;
   invalidationFilter?: SubscriptionFilter;
   invalidations?: SubscriptionInvalidation[];
-  /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL request. */
-  responseHeaders?: Record<string, string>;
+  /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL operation (shared by its fields). */
+  responseHeaders?: ResponseHeaders;
   authType: string;
 }
 
@@ -105,7 +105,10 @@ export const util = {
   dynamodb: dynamodbUtil,
   transform: { ...transformUtil, toElasticsearchQueryDSL: notSupportedLocally('util.transform.toElasticsearchQueryDSL') },
   math: mathUtil,
-  http: httpUtil(() => (scope().responseHeaders ??= {})),
+  http: httpUtil(
+    () => (scope().responseHeaders ??= newResponseHeaders()),
+    (error) => scope().appendedErrors.push(error),
+  ),
   xml: xmlUtil,
   rds: rdsUtil,
 };

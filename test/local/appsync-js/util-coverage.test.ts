@@ -13,7 +13,6 @@ import type { AuthConfig } from '../../../local/auth/authenticate';
 import { createGraphQLApi, type Caller } from '../../../local/graphql/graphql-api';
 import { handleGraphQL } from '../../../local/http/graphql-endpoint';
 import { SubscriptionHub } from '../../../local/realtime/subscription-hub';
-import { postGraphQL } from '../../support/local-server';
 
 /** Bundles APPSYNC_JS source as the build does and loads it in the local runtime, as a resolver with no functions. */
 async function resolver(name: string, source: string): Promise<PipelineResolver> {
@@ -77,19 +76,24 @@ describe('util coverage (local runtime)', () => {
 const schema = buildSchema(`
   ${readFileSync(path.join(projectRoot, 'schema', 'appsync.graphql'), 'utf8')}
   type Item @aws_api_key { id: ID! group: String }
-  type Query { traced(bad: Boolean): String @aws_api_key }
+  type Query { traced(case: String): String @aws_api_key }
   type Mutation { save(id: ID!, group: String): Item @aws_api_key  removeGroup(group: String!): Item @aws_api_key }
   type Subscription { onSave(group: String): Item @aws_subscribe(mutations: ["save"]) @aws_api_key }
 `);
 const caller: Caller = { authMode: 'API_KEY', identity: null, headers: {} };
 
 describe('util.http response headers and subscription invalidation, through the GraphQL engine', () => {
-  it('util.http.addResponseHeader(s) set headers on the HTTP response; a restricted name is refused', async () => {
+  it('util.http.addResponseHeader(s) set headers on the HTTP response; a header AppSync would refuse is ignored with a ResponseHeaderError, the field carries on', async () => {
     const traced = await resolver('Query.traced', `import { util } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
-  util.http.addResponseHeaders({ 'x-request-trace': 'abc', 'x-count': 2 });
-  if (ctx.args.bad) util.http.addResponseHeader('x-amzn-RequestId', 'forged');
+  const cases: any = {
+    fine: ['x-request-trace', 'abc'], count: ['x-count', 2], cookie: ['set-cookie', 'a=b'],
+    restricted: ['x-amzn-RequestId', 'forged'], vary: ['Vary', 'x'], empty: ['', 'x'], spaced: ['x bad', 'x'], nullValue: ['x-null', null],
+    crlf: ['x-crlf', 'a\\r\\nInjected: 1'], unicode: ['x-unicode', '€'], big1: ['x-big1', '${'b'.repeat(2500)}'], big2: ['x-big2', '${'b'.repeat(2500)}'],
+  };
+  const [name, value] = cases[ctx.args.case];
+  util.http.addResponseHeader(name, value);
   return 'ok';
 }
 `);
@@ -98,12 +102,24 @@ export function response(ctx: any) {
     const server = createServer((req, res) => void handleGraphQL(req, res, api, auth));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+    const ask = async (query: string) => {
+      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'da2-key' }, body: JSON.stringify({ query }) });
+      return { status: response.status, headers: response.headers, body: await response.json() };
+    };
+    const headerError = { errorType: 'ResponseHeaderError', message: expect.stringContaining('header ignored') };
     try {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'da2-key' }, body: JSON.stringify({ query: '{ traced }' }) });
-      expect([response.headers.get('x-request-trace'), response.headers.get('x-count'), await response.json()]).toEqual(['abc', '2', { data: { traced: 'ok' } }]);
+      const sent = await ask('{ a: traced(case: "fine") b: traced(case: "count") c: traced(case: "cookie") }');
+      expect([sent.status, sent.headers.get('x-request-trace'), sent.headers.get('x-count'), sent.headers.get('set-cookie'), sent.body]).toEqual([200, 'abc', '2', 'a=b', { data: { a: 'ok', b: 'ok', c: 'ok' } }]);
 
-      const refused = await postGraphQL(url, { query: '{ traced(bad: true) }' }, { 'x-api-key': 'da2-key' });
-      expect(refused.body.errors[0].message).toContain('"x-amzn-RequestId" is a restricted header name');
+      for (const refused of ['restricted', 'vary', 'empty', 'spaced', 'nullValue', 'crlf', 'unicode']) {
+        const answer = await ask(`{ traced(case: "${refused}") }`);
+        expect([refused, answer.status, answer.body]).toEqual([refused, 200, { data: { traced: 'ok' }, errors: [expect.objectContaining(headerError)] }]);
+        expect([...answer.headers.keys()].filter((name) => name.startsWith('x-') || name === 'vary')).toEqual([]);
+      }
+
+      // 4 KB for the operation: the second field's header would pass it.
+      const both = await ask('{ a: traced(case: "big1") b: traced(case: "big2") }');
+      expect([both.status, both.headers.get('x-big1')?.length, both.headers.get('x-big2'), both.body]).toEqual([200, 2500, null, { data: { a: 'ok', b: 'ok' }, errors: [expect.objectContaining({ ...headerError, path: ['b'] })] }]);
     } finally {
       server.close();
     }
