@@ -8,7 +8,8 @@
  * the subscription's resolver runs then, as AppSync authorizes subscriptions
  * at subscribe time. AppSync's limits hold: 100 subscriptions a connection,
  * events up to 240 KB, a connection without subscriptions closed when idle;
- * and a reader too slow to take its events is dropped, not buffered for.
+ * and a reader too slow to take its events (its backlog past the bound for
+ * longer than a burst lasts) is dropped, not buffered for.
  */
 import type { RawData, WebSocket } from 'ws';
 import type { Authentication } from '../auth/authenticate';
@@ -35,9 +36,14 @@ export interface RealtimeLimits {
   maxSubscriptions: number;
   /** AppSync does not deliver an event whose payload is larger (240 KB). */
   maxEventBytes: number;
-  /** Bytes queued for a reader that does not read: past this the subscriber is dropped. */
+  /** Bytes queued for a reader that does not read: still past this after the grace period, the subscriber is dropped. */
   maxBufferedBytes: number;
+  /** How long a backlog may stay past maxBufferedBytes: one event fanned out to 100 subscriptions is a burst a reader takes in moments. */
+  slowReaderGraceMs: number;
 }
+
+/** A backlog this many times the bound is dropped at once, without waiting for the grace period. */
+const BACKLOG_CEILING_FACTOR = 4;
 
 /** Close codes: a connection idle past its time; a subscriber whose unread events passed the bound (the code AppSync's real-time service uses for a policy breach is not documented; 1008 is WebSocket's). */
 export const IDLE_CLOSE = { code: 1000, reason: 'Idle: no subscription for the connection timeout' } as const;
@@ -75,8 +81,19 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   const send = (message: Record<string, unknown>) => {
     if (socket.readyState !== socket.OPEN) return;
     socket.send(JSON.stringify(message));
-    if (socket.bufferedAmount > limits.maxBufferedBytes) dropSlowReader();
+    watchBacklog();
   };
+  // All renders of one event land in the same tick, so a backlog past the bound may be a burst: the
+  // subscriber is dropped only if it is still past it after the grace period (or far past it now).
+  let backlogCheck: NodeJS.Timeout | undefined;
+  function watchBacklog() {
+    if (socket.bufferedAmount > limits.maxBufferedBytes * BACKLOG_CEILING_FACTOR) return dropSlowReader();
+    if (socket.bufferedAmount <= limits.maxBufferedBytes || backlogCheck) return;
+    backlogCheck = setTimeout(() => {
+      backlogCheck = undefined;
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount > limits.maxBufferedBytes) dropSlowReader();
+    }, limits.slowReaderGraceMs);
+  }
   // Stop producing for it at once; the close frame reaches it behind what it has not read yet.
   function dropSlowReader() {
     console.warn(`[realtime] dropping a subscriber with ${socket.bufferedAmount} bytes unread (bound ${limits.maxBufferedBytes})`);
@@ -86,6 +103,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   function stopAll() {
     clearInterval(keepAlive);
     clearTimeout(idle);
+    clearTimeout(backlogCheck);
     for (const running of subscriptions.values()) if (typeof running === 'function') running();
     subscriptions.clear();
   }
