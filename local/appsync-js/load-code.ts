@@ -10,7 +10,7 @@ import vm from 'node:vm';
 import { checkAppsyncCode } from './check-code';
 import { denyMethods } from './denied-methods';
 import * as dynamodbHelpers from './dynamodb-helpers';
-import { unsupportedModule } from './not-supported';
+import { dynamodbHelperStubs, unsupportedModule } from './not-supported';
 import { extensions, runtime, util } from './util';
 
 export interface ResolverCode {
@@ -20,7 +20,7 @@ export interface ResolverCode {
 
 const runtimeModules: Record<string, unknown> = {
   '@aws-appsync/utils': { util, runtime, extensions },
-  '@aws-appsync/utils/dynamodb': dynamodbHelpers,
+  '@aws-appsync/utils/dynamodb': { ...dynamodbHelpers, ...dynamodbHelperStubs },
   // AppSync has these; locally each export fails, when called, naming itself.
   '@aws-appsync/utils/rds': unsupportedModule('@aws-appsync/utils/rds'),
   '@aws-appsync/utils/ai': unsupportedModule('@aws-appsync/utils/ai'),

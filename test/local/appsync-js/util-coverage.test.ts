@@ -64,6 +64,22 @@ describe('util coverage (local runtime)', () => {
     expect({ data, errors }).toEqual({ data: 'evicted', errors: [] });
   });
 
+  it('every function @aws-appsync/utils/dynamodb declares is there; those for operations the local data source does not run fail naming themselves', async () => {
+    const declared = readFileSync(path.join(projectRoot, 'node_modules/@aws-appsync/utils/lib/dynamodb-helpers.d.ts'), 'utf8');
+    const names = [...declared.matchAll(/export declare function (\w+)/g)].map((match) => match[1]);
+    const code = await resolver('Query.f', `import * as ddb from '@aws-appsync/utils/dynamodb';
+export function request(ctx: any) { return {}; }
+export function response(ctx: any) { const d: any = ddb; return ctx.args.typeOf ? typeof d[ctx.args.name] : d[ctx.args.name]({ tables: {} }); }
+`);
+    const call = (name: string, typeOf = false) => executeResolver(code, { ...invocation, arguments: { name, typeOf } });
+
+    expect(names).toEqual(expect.arrayContaining(['get', 'query', 'batchGet', 'transactWrite', 'sync']));
+    for (const name of ['batchGet', 'batchPut', 'batchDelete', 'transactGet', 'transactWrite', 'sync']) {
+      expect((await call(name)).errors[0].message).toContain(`@aws-appsync/utils/dynamodb.${name} is not supported by the local runtime`);
+    }
+    for (const name of names) expect([name, (await call(name, true)).data]).toEqual([name, 'function']);
+  });
+
   it('an export of @aws-appsync/utils/rds fails naming itself', async () => {
     const code = await resolver('Query.f', "import { select } from '@aws-appsync/utils/rds';\nexport function request(ctx: any) { return select({ table: 't' }); }\nexport function response(ctx: any) { return 1; }\n");
 
