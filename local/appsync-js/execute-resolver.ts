@@ -92,10 +92,11 @@ export interface FieldOutcome {
   responseHeaders?: ResponseHeaders;
 }
 
+type Phase = NonNullable<InvocationScope['phase']>;
 type Step<T> = { kind: 'value'; value: T } | { kind: 'early'; signal: EarlyReturnSignal };
 
 export async function executeResolver(resolver: PipelineResolver, invocation: FieldInvocation): Promise<FieldOutcome> {
-  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType, responseHeaders: invocation.responseHeaders };
+  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType, responseHeaders: invocation.responseHeaders, parentTypeName: invocation.info.parentTypeName };
   const ctx: ResolverContext = {
     arguments: invocation.arguments,
     args: invocation.arguments,
@@ -107,10 +108,11 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     prev: {},
   };
   const outcome = (data: unknown, extra: FieldError[] = []): FieldOutcome => {
-    const { appendedErrors, authType: _authType, ...extensions } = scope;
+    const { appendedErrors, authType: _authType, parentTypeName: _type, phase: _phase, ...extensions } = scope;
     return { data, errors: [...appendedErrors, ...extra], ...extensions };
   };
-  const run = <T>(where: string, handler: () => T): Step<T> => {
+  const run = <T>(where: string, phase: Phase, handler: () => T): Step<T> => {
+    scope.phase = phase;
     try {
       return { kind: 'value', value: withScope(scope, handler) };
     } catch (thrown) {
@@ -121,7 +123,7 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
   };
 
   try {
-    const start = run(`${resolver.name} request`, () => resolver.code.request(ctx));
+    const start = run(`${resolver.name} request`, 'request', () => resolver.code.request(ctx));
     ctx.prev = { result: start.kind === 'value' ? start.value : start.signal.result };
     if (start.kind === 'value') {
       for (const fn of resolver.functions) {
@@ -132,7 +134,7 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     }
     ctx.result = ctx.prev.result;
     ctx.error = undefined;
-    const end = run(`${resolver.name} response`, () => resolver.code.response(ctx));
+    const end = run(`${resolver.name} response`, 'response', () => resolver.code.response(ctx));
     return outcome(end.kind === 'value' ? end.value : end.signal.result);
   } catch (thrown) {
     if (thrown instanceof ResolverErrorSignal) return outcome(null, [thrown.error]);
@@ -143,15 +145,15 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
 async function runFunction(
   fn: PipelineFunction,
   ctx: ResolverContext,
-  run: <T>(where: string, handler: () => T) => Step<T>,
+  run: <T>(where: string, phase: Phase, handler: () => T) => Step<T>,
   requestScope: object,
 ): Promise<Step<unknown>> {
   ctx.result = undefined;
   ctx.error = undefined;
-  const request = run(`function ${fn.name} request`, () => fn.code.request(ctx));
+  const request = run(`function ${fn.name} request`, 'request', () => fn.code.request(ctx));
   if (request.kind === 'early') return request;
   const { result, error } = await fn.dataSource.invoke(request.value, ctx, { functionName: fn.name, maxBatchSize: fn.maxBatchSize, requestScope });
   ctx.result = result;
   ctx.error = error;
-  return run(`function ${fn.name} response`, () => fn.code.response(ctx));
+  return run(`function ${fn.name} response`, 'response', () => fn.code.response(ctx));
 }

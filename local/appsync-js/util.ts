@@ -29,6 +29,9 @@ export interface InvocationScope {
   /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL operation (shared by its fields). */
   responseHeaders?: ResponseHeaders;
   authType: string;
+  /** Where the code runs: the resolver's type (Mutation, Subscription…) and the handler, for the extensions that only some may call. */
+  parentTypeName: string;
+  phase?: 'request' | 'response';
 }
 
 let activeScope: InvocationScope | undefined;
@@ -119,15 +122,24 @@ export const runtime = {
   },
 };
 
+/** AWS's extensions page: the subscription extensions work only in a response handler, of a subscription or a mutation resolver. */
+function responseOf(typeName: 'Mutation' | 'Subscription', method: string): InvocationScope {
+  const current = scope();
+  if (current.parentTypeName !== typeName || current.phase !== 'response') {
+    throw new Error(`extensions.${method} can be used only in the response handler of a ${typeName} resolver, not in the ${current.phase} handler of a ${current.parentTypeName} field.`);
+  }
+  return current;
+}
+
 export const extensions = {
   setSubscriptionFilter(filter: SubscriptionFilter): void {
-    scope().subscriptionFilter = filter;
+    responseOf('Subscription', 'setSubscriptionFilter').subscriptionFilter = filter;
   },
   setSubscriptionInvalidationFilter(filter: SubscriptionFilter): void {
-    scope().invalidationFilter = filter;
+    responseOf('Subscription', 'setSubscriptionInvalidationFilter').invalidationFilter = filter;
   },
   invalidateSubscriptions(invalidation: SubscriptionInvalidation): void {
-    (scope().invalidations ??= []).push(invalidation);
+    (responseOf('Mutation', 'invalidateSubscriptions').invalidations ??= []).push(invalidation);
   },
   evictFromApiCache(): void {
     // The local server has no resolver cache: there is nothing to evict.

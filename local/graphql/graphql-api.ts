@@ -86,6 +86,9 @@ export interface GraphQLApiOptions {
   limits?: RequestLimits;
 }
 
+/** AWS's extensions page: at most five invalidateSubscriptions calls in one request. */
+const MAX_INVALIDATIONS_PER_REQUEST = 5;
+
 export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation, limits = requestLimits }: GraphQLApiOptions) {
   const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: newResponseHeaders() });
   const accessCache = new Map<string, FieldAccess>();
@@ -171,6 +174,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter, authorized: true });
     }
     if (info.operation.operation === 'mutation' && isRoot) {
+      if (context.invalidations.length + (outcome.invalidations?.length ?? 0) > MAX_INVALIDATIONS_PER_REQUEST) {
+        throw new FieldResolutionError({ message: `extensions.invalidateSubscriptions may be called at most ${MAX_INVALIDATIONS_PER_REQUEST} times in a request.`, errorType: 'InvalidationLimitExceeded' });
+      }
       context.invalidations.push(...(outcome.invalidations ?? []));
       if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
@@ -272,7 +278,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       },
       // A subscription without an invalidation filter is never invalidated.
       invalidatedBy: (invalidation) =>
-        invalidation.subscriptionField === fieldName && !!invalidationFilter && matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
+        invalidation.subscriptionField === fieldName &&
+        !!(invalidationFilter as SubscriptionFilterShape | undefined)?.filterGroup?.length &&
+        matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
       async render(event) {
         const context = newContext(caller);
         const result = await run(document, request, context, {

@@ -93,8 +93,8 @@ const schema = buildSchema(`
   ${readFileSync(path.join(projectRoot, 'schema', 'appsync.graphql'), 'utf8')}
   type Item @aws_api_key { id: ID! group: String }
   type Query { traced(case: String): String @aws_api_key }
-  type Mutation { save(id: ID!, group: String): Item @aws_api_key  removeGroup(group: String!): Item @aws_api_key }
-  type Subscription { onSave(group: String): Item @aws_subscribe(mutations: ["save"]) @aws_api_key }
+  type Mutation { save(id: ID!, group: String): Item @aws_api_key  removeGroup(group: String!, times: Int): Item @aws_api_key }
+  type Subscription { onSave(group: String, anyGroup: Boolean): Item @aws_subscribe(mutations: ["save"]) @aws_api_key }
 `);
 const caller: Caller = { authMode: 'API_KEY', identity: null, headers: {} };
 
@@ -145,29 +145,49 @@ export function response(ctx: any) {
     const onSave = await resolver('Subscription.onSave', `import { extensions, util } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
-  extensions.setSubscriptionInvalidationFilter(util.transform.toSubscriptionFilter({ group: { eq: ctx.args.group } }));
+  extensions.setSubscriptionInvalidationFilter(util.transform.toSubscriptionFilter(ctx.args.anyGroup ? {} : { group: { eq: ctx.args.group } }));
   return null;
 }
 `);
     const removeGroup = await resolver('Mutation.removeGroup', `import { extensions } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
-  extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: { group: ctx.args.group } });
+  for (const _call of Array(ctx.args.times ?? 1).fill(0)) extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: { group: ctx.args.group } });
   return { id: 'g', group: ctx.args.group };
 }
 `);
     const hub = new SubscriptionHub();
     const api = createGraphQLApi({ schema, resolvers: new Map([['Subscription.onSave', onSave], ['Mutation.removeGroup', removeGroup]]), onInvalidation: (i) => hub.invalidate(i) });
     const ended: string[] = [];
-    for (const group of ['red', 'blue']) {
-      const outcome = await api.subscribe({ query: `subscription { onSave(group: "${group}") { id } }` }, caller);
+    for (const [group, anyGroup] of [['red', false], ['blue', false], ['green', true]]) {
+      const outcome = await api.subscribe({ query: `subscription { onSave(group: "${group}", anyGroup: ${anyGroup}) { id } }` }, caller);
       if ('errors' in outcome) throw new Error(JSON.stringify(outcome.errors));
-      hub.add(outcome.subscription, () => {}, () => ended.push(group));
+      hub.add(outcome.subscription, () => {}, () => ended.push(group as string));
     }
 
-    await api.execute({ query: 'mutation { removeGroup(group: "red") { id } }' }, caller);
+    // Six calls in one request: over AWS's five, refused, nothing ended.
+    const overLimit = await api.execute({ query: 'mutation { removeGroup(group: "red", times: 6) { id } }' }, caller);
+    expect(overLimit.errors).toEqual([expect.objectContaining({ errorType: 'InvalidationLimitExceeded', message: expect.stringContaining('at most 5 times in a request') })]);
+    expect(ended).toEqual([]);
 
+    await api.execute({ query: 'mutation { removeGroup(group: "red", times: 5) { id } }' }, caller);
+
+    // An empty invalidation filter (green's) matches nothing.
     expect(ended).toEqual(['red']);
-    expect(hub.size).toBe(1);
+    expect(hub.size).toBe(2);
+  });
+
+  it.each([
+    ['invalidateSubscriptions', 'Query', 'response', "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })", 'a Mutation resolver, not in the response handler of a Query field'],
+    ['invalidateSubscriptions', 'Mutation', 'request', "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })", 'a Mutation resolver, not in the request handler of a Mutation field'],
+    ['setSubscriptionFilter', 'Mutation', 'response', 'extensions.setSubscriptionFilter({ filterGroup: [] })', 'a Subscription resolver, not in the response handler of a Mutation field'],
+    ['setSubscriptionInvalidationFilter', 'Subscription', 'request', 'extensions.setSubscriptionInvalidationFilter({ filterGroup: [] })', 'a Subscription resolver, not in the request handler of a Subscription field'],
+  ])('extensions.%s in a %s resolver\'s %s handler fails, naming where it may be used', async (_method, parentTypeName, phase, call, where) => {
+    const handlers = phase === 'request' ? `export function request(ctx: any) { ${call}; return {}; }\nexport function response(ctx: any) { return 1; }` : `export function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${call}; return 1; }`;
+    const code = await resolver(`${parentTypeName}.f`, `import { extensions } from '@aws-appsync/utils';\n${handlers}\n`);
+
+    const { data, errors } = await executeResolver(code, { ...invocation, info: { ...invocation.info, parentTypeName } });
+
+    expect([data, errors]).toEqual([null, [{ errorType: 'Code', message: expect.stringContaining(`can be used only in the response handler of ${where}`) }]]);
   });
 });
