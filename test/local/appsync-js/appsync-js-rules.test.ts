@@ -70,16 +70,16 @@ describe('APPSYNC_JS language rules', () => {
     await expect(loadResolverCode(file)).rejects.toThrow(/code\.js:\d+:\d+ @aws-appsync\/no-async: Async functions are not supported\. \(in .*code\.ts\)/);
   });
 
-  it('refuses Promise statics and RegExp built from a string at load, which the plugin lets through', async () => {
-    const file = await tempBundle({ 'code.ts': 'export function request(ctx: any) { return { payload: RegExp(ctx.args.p).test("x") && new RegExp("y") }; }\nexport function response(ctx: any) { return Promise.resolve(5); }\n' }, 'code.ts');
+  it('refuses Promise statics, RegExp built from a string and getters at load, which the plugin lets through', async () => {
+    const file = await tempBundle({ 'code.ts': 'export function request(ctx: any) { return { payload: RegExp(ctx.args.p).test("x") && new RegExp("y"), get size() { return 1; } }; }\nexport function response(ctx: any) { return Promise.resolve(5); }\n' }, 'code.ts');
     const bundle = await readFile(file, 'utf8');
 
     const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
 
     expect(refusal.split('\n')).toEqual(
-      expect.arrayContaining([problemAt(bundle, 'no-restricted-syntax', 'RegExp(ctx'), problemAt(bundle, 'no-restricted-syntax', 'Promise.resolve')]),
+      expect.arrayContaining([problemAt(bundle, 'no-restricted-syntax', 'RegExp(ctx'), problemAt(bundle, 'no-restricted-syntax', 'Promise.resolve'), problemAt(bundle, 'no-restricted-syntax', 'get size')]),
     );
-    expect(refusal.match(/no-restricted-syntax/g)).toHaveLength(3);
+    expect(refusal.match(/no-restricted-syntax/g)).toHaveLength(4);
   });
 
   it.each([
