@@ -48,11 +48,16 @@ const syntaxPlugin = {
   },
 };
 
-// What AWS's "Supported runtime features" page refuses and the plugin misses: `throw`, and
-// classes as esbuild writes them in a bundle (`var C = class {…}`; the plugin flags declarations only).
+// What AWS's "Supported runtime features" page refuses and the plugin misses: `throw`; classes
+// as esbuild writes them in a bundle (`var C = class {…}`; the plugin flags declarations only);
+// Promise's statics (the plugin flags `new Promise` only); RegExp built from a string; getters and
+// setters (the page lists no accessor; refusing them is the safe side).
 const unsupportedSyntax = [
   ['ThrowStatement', 'throw is not supported: end the handler with util.error(message, errorType) instead.'],
   ['ClassExpression', 'Classes are not supported: use plain objects and functions.'],
+  ["MemberExpression[object.name='Promise']", 'Promises are not supported: handlers return plain values.'],
+  [":matches(NewExpression, CallExpression)[callee.name='RegExp']", 'Regular expressions are not supported: use util.matches(pattern, text) instead.'],
+  [':matches(Property, MethodDefinition)[kind=/^(get|set)$/]', 'Getters and setters are not supported: use plain properties or functions.'],
 ].map(([selector, message]) => ({ selector, message }));
 
 const restricted = { 'no-restricted-syntax': ['error', ...unsupportedSyntax] };

@@ -5,6 +5,7 @@
  * stops with a field error, runtime.earlyReturn skips ahead.
  */
 import type { ResolverCode } from './load-code';
+import type { ResponseHeaders } from './http-util';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
 import type { SubscriptionFilter } from './transform';
 import { withScope, type InvocationScope, type SubscriptionInvalidation } from './util';
@@ -52,6 +53,8 @@ export interface FieldInvocation {
   authType: string;
   /** One object per GraphQL request, shared by all its fields: batched data sources gather calls by it. */
   requestScope?: object;
+  /** The operation's util.http response headers, shared by all its fields (AppSync's 4 KB is per operation). */
+  responseHeaders?: ResponseHeaders;
 }
 
 export interface ResolverContext {
@@ -86,13 +89,14 @@ export interface FieldOutcome {
   subscriptionFilter?: SubscriptionFilter;
   invalidationFilter?: SubscriptionFilter;
   invalidations?: SubscriptionInvalidation[];
-  responseHeaders?: Record<string, string>;
+  responseHeaders?: ResponseHeaders;
 }
 
+type Phase = NonNullable<InvocationScope['phase']>;
 type Step<T> = { kind: 'value'; value: T } | { kind: 'early'; signal: EarlyReturnSignal };
 
 export async function executeResolver(resolver: PipelineResolver, invocation: FieldInvocation): Promise<FieldOutcome> {
-  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType };
+  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType, responseHeaders: invocation.responseHeaders, parentTypeName: invocation.info.parentTypeName };
   const ctx: ResolverContext = {
     arguments: invocation.arguments,
     args: invocation.arguments,
@@ -104,10 +108,11 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     prev: {},
   };
   const outcome = (data: unknown, extra: FieldError[] = []): FieldOutcome => {
-    const { appendedErrors, authType: _authType, ...extensions } = scope;
+    const { appendedErrors, authType: _authType, parentTypeName: _type, phase: _phase, ...extensions } = scope;
     return { data, errors: [...appendedErrors, ...extra], ...extensions };
   };
-  const run = <T>(where: string, handler: () => T): Step<T> => {
+  const run = <T>(where: string, phase: Phase, handler: () => T): Step<T> => {
+    scope.phase = phase;
     try {
       return { kind: 'value', value: withScope(scope, handler) };
     } catch (thrown) {
@@ -118,7 +123,7 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
   };
 
   try {
-    const start = run(`${resolver.name} request`, () => resolver.code.request(ctx));
+    const start = run(`${resolver.name} request`, 'request', () => resolver.code.request(ctx));
     ctx.prev = { result: start.kind === 'value' ? start.value : start.signal.result };
     if (start.kind === 'value') {
       for (const fn of resolver.functions) {
@@ -129,7 +134,7 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
     }
     ctx.result = ctx.prev.result;
     ctx.error = undefined;
-    const end = run(`${resolver.name} response`, () => resolver.code.response(ctx));
+    const end = run(`${resolver.name} response`, 'response', () => resolver.code.response(ctx));
     return outcome(end.kind === 'value' ? end.value : end.signal.result);
   } catch (thrown) {
     if (thrown instanceof ResolverErrorSignal) return outcome(null, [thrown.error]);
@@ -140,15 +145,15 @@ export async function executeResolver(resolver: PipelineResolver, invocation: Fi
 async function runFunction(
   fn: PipelineFunction,
   ctx: ResolverContext,
-  run: <T>(where: string, handler: () => T) => Step<T>,
+  run: <T>(where: string, phase: Phase, handler: () => T) => Step<T>,
   requestScope: object,
 ): Promise<Step<unknown>> {
   ctx.result = undefined;
   ctx.error = undefined;
-  const request = run(`function ${fn.name} request`, () => fn.code.request(ctx));
+  const request = run(`function ${fn.name} request`, 'request', () => fn.code.request(ctx));
   if (request.kind === 'early') return request;
   const { result, error } = await fn.dataSource.invoke(request.value, ctx, { functionName: fn.name, maxBatchSize: fn.maxBatchSize, requestScope });
   ctx.result = result;
   ctx.error = error;
-  return run(`function ${fn.name} response`, () => fn.code.response(ctx));
+  return run(`function ${fn.name} response`, 'response', () => fn.code.response(ctx));
 }

@@ -11,6 +11,8 @@ const stubs = (prefix: string, names: string[]) => Object.fromEntries(names.map(
 
 export const xmlUtil = stubs('util.xml', ['toMap', 'toJsonString']);
 export const rdsUtil = stubs('util.rds', ['toJsonObject']);
+/** `@aws-appsync/utils/dynamodb` helpers for operations the local DynamoDB data source does not run. */
+export const dynamodbHelperStubs = stubs('@aws-appsync/utils/dynamodb', ['batchGet', 'batchPut', 'batchDelete', 'transactGet', 'transactWrite', 'sync']);
 /** The `@aws-appsync/utils/rds` and `/ai` modules: any export used is reported. */
 export const unsupportedModule = (specifier: string): unknown =>
   new Proxy({}, { get: (_target, name) => (name === '__esModule' ? false : notSupportedLocally(`${specifier} ${String(name)}`)) });

@@ -111,13 +111,15 @@ export interface SubscriptionFilter {
 /**
  * Filter object → subscription filter: fields of one object are ANDed in a
  * group; `or` (and a second operator on one field) multiplies into groups,
- * which are ORed. `rules` (operators on fields, never ignored) join every group.
+ * which are ORed. `rules` (operators on fields, never ignored) are, as
+ * @aws-appsync/utils documents them, included "in such a way that at least
+ * one of the rules will be satisfied": each group is crossed with each rule.
  */
 export function toSubscriptionFilter(filter: FilterObject, ignoredFields: string[] = [], rules: FilterObject = {}): SubscriptionFilter {
-  const extra = Object.entries(rules ?? {}).flatMap(([fieldName, condition]) =>
-    Object.entries(condition as FilterObject).map(([operator, value]) => ({ fieldName, operator, value })),
+  const eachRule = Object.entries(rules ?? {}).flatMap(([fieldName, condition]) =>
+    Object.entries(condition as FilterObject).map(([operator, value]) => [{ fieldName, operator, value }]),
   );
-  const groups = expandGroups(filter, ignoredFields ?? []).map((filters) => [...filters, ...extra]);
+  const groups = cross(expandGroups(filter, ignoredFields ?? []), eachRule.length ? eachRule : [[]]);
   return { filterGroup: groups.filter((filters) => filters.length > 0).map((filters) => ({ filters })) };
 }
 

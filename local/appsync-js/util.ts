@@ -8,7 +8,7 @@ import { randomUUID } from 'node:crypto';
 import { monotonicFactory } from 'ulid';
 import { dynamodbUtil } from './dynamodb-values';
 import { EarlyReturnSignal, ResolverErrorSignal, type FieldError } from './signals';
-import { httpUtil } from './http-util';
+import { httpUtil, newResponseHeaders, type ResponseHeaders } from './http-util';
 import { mathUtil } from './math-util';
 import { notSupportedLocally, rdsUtil, xmlUtil } from './not-supported';
 import { timeUtil } from './time';
@@ -26,9 +26,12 @@ export interface InvocationScope {
   subscriptionFilter?: SubscriptionFilter;
   invalidationFilter?: SubscriptionFilter;
   invalidations?: SubscriptionInvalidation[];
-  /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL request. */
-  responseHeaders?: Record<string, string>;
+  /** util.http.addResponseHeader(s): headers for the HTTP response of the GraphQL operation (shared by its fields). */
+  responseHeaders?: ResponseHeaders;
   authType: string;
+  /** Where the code runs: the resolver's type (Mutation, Subscription…) and the handler, for the extensions that only some may call. */
+  parentTypeName: string;
+  phase?: 'request' | 'response';
 }
 
 let activeScope: InvocationScope | undefined;
@@ -105,7 +108,10 @@ export const util = {
   dynamodb: dynamodbUtil,
   transform: { ...transformUtil, toElasticsearchQueryDSL: notSupportedLocally('util.transform.toElasticsearchQueryDSL') },
   math: mathUtil,
-  http: httpUtil(() => (scope().responseHeaders ??= {})),
+  http: httpUtil(
+    () => (scope().responseHeaders ??= newResponseHeaders()),
+    (error) => scope().appendedErrors.push(error),
+  ),
   xml: xmlUtil,
   rds: rdsUtil,
 };
@@ -116,15 +122,24 @@ export const runtime = {
   },
 };
 
+/** AWS's extensions page: the subscription extensions work only in a response handler, of a subscription or a mutation resolver. */
+function responseOf(typeName: 'Mutation' | 'Subscription', method: string): InvocationScope {
+  const current = scope();
+  if (current.parentTypeName !== typeName || current.phase !== 'response') {
+    throw new Error(`extensions.${method} can be used only in the response handler of a ${typeName} resolver, not in the ${current.phase} handler of a ${current.parentTypeName} field.`);
+  }
+  return current;
+}
+
 export const extensions = {
   setSubscriptionFilter(filter: SubscriptionFilter): void {
-    scope().subscriptionFilter = filter;
+    responseOf('Subscription', 'setSubscriptionFilter').subscriptionFilter = filter;
   },
   setSubscriptionInvalidationFilter(filter: SubscriptionFilter): void {
-    scope().invalidationFilter = filter;
+    responseOf('Subscription', 'setSubscriptionInvalidationFilter').invalidationFilter = filter;
   },
   invalidateSubscriptions(invalidation: SubscriptionInvalidation): void {
-    (scope().invalidations ??= []).push(invalidation);
+    (responseOf('Mutation', 'invalidateSubscriptions').invalidations ??= []).push(invalidation);
   },
   evictFromApiCache(): void {
     // The local server has no resolver cache: there is nothing to evict.

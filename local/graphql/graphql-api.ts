@@ -24,6 +24,7 @@ import {
 } from 'graphql';
 import { requestLimits } from '../../infra/api-definition';
 import { executeResolver, type PipelineResolver } from '../appsync-js/execute-resolver';
+import { newResponseHeaders, type ResponseHeaders } from '../appsync-js/http-util';
 import { authTypeNames, fieldAccess, type AuthMode, type FieldAccess } from './auth-modes';
 import { FieldResolutionError, requestError, toAppSyncError, unauthorizedField, type AppSyncError } from './errors';
 import { documentCache } from './document-cache';
@@ -66,8 +67,8 @@ interface ExecutionContext {
   resolversRun: number;
   /** extensions.invalidateSubscriptions() calls of the mutation's fields. */
   invalidations: SubscriptionInvalidation[];
-  /** util.http.addResponseHeader(s) of any field. */
-  responseHeaders: Record<string, string>;
+  /** util.http.addResponseHeader(s) of any field, as they are added. */
+  responseHeaders: ResponseHeaders;
   /** Set when resolving a subscription's own field at subscribe time; `authorized` once its resolver ran to the end. */
   subscribeOutcome?: { filter?: unknown; invalidationFilter?: unknown; authorized?: boolean };
 }
@@ -85,8 +86,11 @@ export interface GraphQLApiOptions {
   limits?: RequestLimits;
 }
 
+/** AWS's extensions page: at most five invalidateSubscriptions calls in one request. */
+const MAX_INVALIDATIONS_PER_REQUEST = 5;
+
 export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation, limits = requestLimits }: GraphQLApiOptions) {
-  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: {} });
+  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: newResponseHeaders() });
   const accessCache = new Map<string, FieldAccess>();
   const checkedDocument = documentCache(schema);
 
@@ -157,6 +161,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       },
       authType: authTypeNames[context.caller.authMode],
       requestScope: context,
+      responseHeaders: context.responseHeaders,
     });
     const path = [...(info.path.key !== undefined ? [info.path.key] : [])];
     const [first, ...rest] = outcome.errors;
@@ -165,11 +170,13 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       context.appended.push(toAppSyncError(new GraphQLError(error.message, { path, originalError: new FieldResolutionError(error) })));
     }
     if (failed) throw new FieldResolutionError(first);
-    Object.assign(context.responseHeaders, outcome.responseHeaders);
     if (context.subscribeOutcome && isRoot) {
       Object.assign(context.subscribeOutcome, { filter: outcome.subscriptionFilter, invalidationFilter: outcome.invalidationFilter, authorized: true });
     }
     if (info.operation.operation === 'mutation' && isRoot) {
+      if (context.invalidations.length + (outcome.invalidations?.length ?? 0) > MAX_INVALIDATIONS_PER_REQUEST) {
+        throw new FieldResolutionError({ message: `extensions.invalidateSubscriptions may be called at most ${MAX_INVALIDATIONS_PER_REQUEST} times in a request.`, errorType: 'InvalidationLimitExceeded' });
+      }
       context.invalidations.push(...(outcome.invalidations ?? []));
       if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
     }
@@ -210,7 +217,7 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       if (!result) return { data: null, errors: [executionTimeoutError()] };
       for (const event of context.mutationEvents) onMutation?.(event);
       for (const invalidation of context.invalidations) onInvalidation?.(invalidation);
-      Object.assign(responseHeaders, context.responseHeaders);
+      Object.assign(responseHeaders, context.responseHeaders.values);
       return respond(result, context);
     },
 
@@ -271,7 +278,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       },
       // A subscription without an invalidation filter is never invalidated.
       invalidatedBy: (invalidation) =>
-        invalidation.subscriptionField === fieldName && !!invalidationFilter && matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
+        invalidation.subscriptionField === fieldName &&
+        !!(invalidationFilter as SubscriptionFilterShape | undefined)?.filterGroup?.length &&
+        matchesFilter(invalidationFilter as SubscriptionFilterShape, invalidation.payload),
       async render(event) {
         const context = newContext(caller);
         const result = await run(document, request, context, {

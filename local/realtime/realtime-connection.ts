@@ -8,7 +8,8 @@
  * the subscription's resolver runs then, as AppSync authorizes subscriptions
  * at subscribe time. AppSync's limits hold: 100 subscriptions a connection,
  * events up to 240 KB, a connection without subscriptions closed when idle;
- * and a reader too slow to take its events is dropped, not buffered for.
+ * and a reader too slow to take its events (its backlog past the bound for
+ * longer than a burst lasts) is dropped, not buffered for.
  */
 import type { RawData, WebSocket } from 'ws';
 import type { Authentication } from '../auth/authenticate';
@@ -35,9 +36,14 @@ export interface RealtimeLimits {
   maxSubscriptions: number;
   /** AppSync does not deliver an event whose payload is larger (240 KB). */
   maxEventBytes: number;
-  /** Bytes queued for a reader that does not read: past this the subscriber is dropped. */
+  /** Bytes queued for a reader that does not read: still past this after the grace period, the subscriber is dropped. */
   maxBufferedBytes: number;
+  /** How long a backlog may stay past maxBufferedBytes: one event fanned out to 100 subscriptions is a burst a reader takes in moments. */
+  slowReaderGraceMs: number;
 }
+
+/** A backlog this many times the bound is dropped at once, without waiting for the grace period. */
+const BACKLOG_CEILING_FACTOR = 4;
 
 /** Close codes: a connection idle past its time; a subscriber whose unread events passed the bound (the code AppSync's real-time service uses for a policy breach is not documented; 1008 is WebSocket's). */
 export const IDLE_CLOSE = { code: 1000, reason: 'Idle: no subscription for the connection timeout' } as const;
@@ -58,18 +64,36 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   let idle: NodeJS.Timeout | undefined;
   const { limits } = options;
 
-  // Runs while no subscription does: from the upgrade, and from each last stop.
-  const watchIdle = () => {
+  // The idle deadline runs from the upgrade, and again from the end of the last running subscription. Only a
+  // subscription that registered stops it: stops of unknown ids and failed starts leave it where it was.
+  let idleDeadline: number | undefined;
+  const idleFromNow = () => {
+    idleDeadline = Date.now() + limits.idleTimeoutMs;
     clearTimeout(idle);
-    if (subscriptions.size === 0) idle = setTimeout(() => socket.close(IDLE_CLOSE.code, IDLE_CLOSE.reason), limits.idleTimeoutMs);
+    idle = setTimeout(closeIfIdle, limits.idleTimeoutMs);
   };
-  watchIdle();
+  // A start still being authorized holds the close off; when it fails it checks the deadline again.
+  function closeIfIdle() {
+    if (idleDeadline !== undefined && subscriptions.size === 0 && Date.now() >= idleDeadline) socket.close(IDLE_CLOSE.code, IDLE_CLOSE.reason);
+  }
+  idleFromNow();
 
   const send = (message: Record<string, unknown>) => {
     if (socket.readyState !== socket.OPEN) return;
     socket.send(JSON.stringify(message));
-    if (socket.bufferedAmount > limits.maxBufferedBytes) dropSlowReader();
+    watchBacklog();
   };
+  // All renders of one event land in the same tick, so a backlog past the bound may be a burst: the
+  // subscriber is dropped only if it is still past it after the grace period (or far past it now).
+  let backlogCheck: NodeJS.Timeout | undefined;
+  function watchBacklog() {
+    if (socket.bufferedAmount > limits.maxBufferedBytes * BACKLOG_CEILING_FACTOR) return dropSlowReader();
+    if (socket.bufferedAmount <= limits.maxBufferedBytes || backlogCheck) return;
+    backlogCheck = setTimeout(() => {
+      backlogCheck = undefined;
+      if (socket.readyState === socket.OPEN && socket.bufferedAmount > limits.maxBufferedBytes) dropSlowReader();
+    }, limits.slowReaderGraceMs);
+  }
   // Stop producing for it at once; the close frame reaches it behind what it has not read yet.
   function dropSlowReader() {
     console.warn(`[realtime] dropping a subscriber with ${socket.bufferedAmount} bytes unread (bound ${limits.maxBufferedBytes})`);
@@ -79,6 +103,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   function stopAll() {
     clearInterval(keepAlive);
     clearTimeout(idle);
+    clearTimeout(backlogCheck);
     for (const running of subscriptions.values()) if (typeof running === 'function') running();
     subscriptions.clear();
   }
@@ -123,7 +148,6 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     // authorized replaces it, and then this start must neither register nor clear the newer one.
     const pending = Symbol(id);
     subscriptions.set(id, pending);
-    clearTimeout(idle);
     const current = () => subscriptions.get(id) === pending && socket.readyState === socket.OPEN;
     try {
       const authentication = await options.authenticateStart(lowerCaseKeys(payload.extensions?.authorization), payload.data);
@@ -133,19 +157,22 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       if (!current()) return;
       if ('errors' in outcome) return sendError(id, outcome.errors);
       subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id), () => stop(id)));
+      idleDeadline = undefined;
+      clearTimeout(idle);
       send({ type: 'start_ack', id });
     } finally {
       // Refused, failed or overtaken: the id is free again (unless a newer start holds it).
       if (subscriptions.get(id) === pending) subscriptions.delete(id);
-      watchIdle();
+      closeIfIdle();
     }
   }
 
   function stop(id: string) {
+    if (!handshakeAccepted()) return;
     const running = subscriptions.get(id);
     if (typeof running === 'function') running();
     subscriptions.delete(id);
-    watchIdle();
+    if (typeof running === 'function' && ![...subscriptions.values()].some((other) => typeof other === 'function')) idleFromNow();
     send({ type: 'complete', id });
   }
 

@@ -34,6 +34,7 @@ const APPSYNC_LIMITS: RealtimeLimits = {
   maxSubscriptions: 100,
   maxEventBytes: 240 * 1024,
   maxBufferedBytes: 16 * 1024 * 1024,
+  slowReaderGraceMs: 5_000,
 };
 
 export function createRealtimeEndpoint(options: RealtimeEndpointOptions) {

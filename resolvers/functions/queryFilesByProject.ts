@@ -35,9 +35,12 @@ export function request(ctx: Context<QueryFilesByProjectArgs>) {
   });
 }
 
+// A token it cannot decrypt (forged, or issued by another API or key); one that decrypts to a start key of
+// another project (our prefix spliced onto another listing's token) fails the key condition instead.
+const BAD_TOKEN_ERRORS = ['DynamoDB:UserIllegalArgumentException', 'DynamoDB:DynamoDbException'];
+
 export function response(ctx: Context<QueryFilesByProjectArgs>): FileConnection {
-  // AppSync's answer to a token it cannot decrypt (forged, or issued by another API or key).
-  if (ctx.error && ctx.args.nextToken && ctx.error.type === 'DynamoDB:UserIllegalArgumentException') {
+  if (ctx.error && ctx.args.nextToken && BAD_TOKEN_ERRORS.includes(ctx.error.type)) {
     util.error('nextToken is not valid: pass the nextToken exactly as filesByProject returned it.', 'ValidationError');
   }
   failOnTableError(ctx);

@@ -3,8 +3,8 @@ import { IDLE_CLOSE, SLOW_READER_CLOSE } from '../../local/realtime/realtime-con
 import { postGraphQL, useLocalServer } from '../support/local-server';
 import { apiKeyHeader, openRealtime, startMessage, type RealtimeSession } from '../support/realtime-client';
 
-// AppSync's subscription and payload limits as they are; the idle time and the unread bound shortened.
-const local = useLocalServer({ realtimeLimits: { idleTimeoutMs: 400, maxBufferedBytes: 256 * 1024 } });
+// AppSync's subscription and payload limits and the server's unread bound as they are; the idle time and the slow reader's grace shortened.
+const local = useLocalServer({ realtimeLimits: { idleTimeoutMs: 400, slowReaderGraceMs: 1_000 } });
 
 const sessions: RealtimeSession[] = [];
 afterEach(async () => {
@@ -82,6 +82,44 @@ describe('real-time limits, as AppSync sets them', () => {
     expect(await stopped.closed).toBe(IDLE_CLOSE.code);
     await new Promise((resolve) => setTimeout(resolve, 500));
     expect(watching.socket.readyState).toBe(watching.socket.OPEN);
+  });
+
+  it('keeps the idle deadline for a socket that only sends stops for unknown ids or failing starts', async () => {
+    const stopping = await connect();
+    const failing = await connect();
+    const opened = Date.now();
+    const nudges = setInterval(() => {
+      if (stopping.socket.readyState === stopping.socket.OPEN) stopping.send({ type: 'stop', id: 'never-started' });
+      if (failing.socket.readyState === failing.socket.OPEN) failing.send(startMessage('bad', { query: 'subscription { noSuchField }' }, auth()));
+    }, 100);
+    try {
+      expect(await stopping.closed).toBe(IDLE_CLOSE.code);
+      expect(await failing.closed).toBe(IDLE_CLOSE.code);
+      expect(Date.now() - opened).toBeLessThan(2_000);
+    } finally {
+      clearInterval(nudges);
+    }
+  });
+
+  it('answers a stop on a connection whose handshake auth failed with connection_error 401, then closes', async () => {
+    const session = await openRealtime(local.server.realtimeUrl, apiKeyHeader(local.server.graphqlUrl, 'da2-not-a-key'));
+    sessions.push(session);
+    session.send({ type: 'stop', id: 'x' });
+    expect(await session.next()).toMatchObject({ type: 'connection_error', payload: { errors: [{ errorType: 'UnauthorizedException', errorCode: 401 }] } });
+    expect(await session.closed).toBe(1000);
+  });
+
+  it('keeps a subscriber that reads through a full-size fan-out: 100 subscriptions with events near 240 KB', async () => {
+    const session = await connect();
+    for (let i = 0; i < 100; i += 1) await subscribe(session, `full${i}`, bulky('lim-full', 1100));
+
+    await upload('lim-full');
+    const closed = session.closed.then((code) => ({ type: `closed with ${code}` }));
+    for (let i = 0; i < 100; i += 1) expect((await Promise.race([session.next((frame) => frame.type === 'data'), closed])).type).toBe('data');
+
+    // Past the grace period, still open.
+    await new Promise((resolve) => setTimeout(resolve, 1_200));
+    expect(session.socket.readyState).toBe(session.socket.OPEN);
   });
 
   it("drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions", async () => {

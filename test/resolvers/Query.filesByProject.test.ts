@@ -89,6 +89,18 @@ describe('Query.filesByProject', () => {
     expect(errors).toEqual([{ errorType: 'ValidationError', message: 'nextToken is not valid: pass the nextToken exactly as filesByProject returned it.' }]);
   });
 
+  it("refuses another project's inner token under this project's prefix", async () => {
+    await seedRows(storage, timestamps(2).map((at) => fileRow('token-d', at)));
+    await seedRows(storage, timestamps(2).map((at) => fileRow('token-e', at)));
+    const [own, foreign] = await Promise.all(['token-e', 'token-d'].map(async (projectID) => (await list({ projectID, limit: 1 })).data as Page));
+    const spliced = own.nextToken!.slice(0, own.nextToken!.indexOf('.') + 1) + foreign.nextToken!.slice(foreign.nextToken!.indexOf('.') + 1);
+
+    const { data, errors } = await list({ projectID: 'token-e', limit: 1, nextToken: spliced });
+
+    expect(data).toBeNull();
+    expect(errors).toEqual([{ errorType: 'ValidationError', message: 'nextToken is not valid: pass the nextToken exactly as filesByProject returned it.' }]);
+  });
+
   it('does not list files that are not yet available', async () => {
     const pending = fileRow('pending', 'unused', { status: 'PENDING' });
     const { uploadedAt: _omitted, ...withoutTime } = pending;

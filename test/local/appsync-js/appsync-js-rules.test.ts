@@ -5,6 +5,7 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { bundleAppsyncCode, bundlePaths, projectRoot } from '../../../infra/bundle';
 import { syntaxRules } from '../../../local/appsync-js/appsync-js-rules.js';
+import { DENIED_METHODS } from '../../../local/appsync-js/denied-methods';
 import { loadResolverCode } from '../../../local/appsync-js/load-code';
 
 // A helper outside resolvers/ (as infra/api-definition.ts is), using what APPSYNC_JS refuses: the bundle carries it.
@@ -69,6 +70,40 @@ describe('APPSYNC_JS language rules', () => {
     await expect(loadResolverCode(file)).rejects.toThrow(/code\.js:\d+:\d+ @aws-appsync\/no-async: Async functions are not supported\. \(in .*code\.ts\)/);
   });
 
+  it('refuses Promise statics, RegExp built from a string and getters at load, which the plugin lets through', async () => {
+    const file = await tempBundle({ 'code.ts': 'export function request(ctx: any) { return { payload: RegExp(ctx.args.p).test("x") && new RegExp("y"), get size() { return 1; } }; }\nexport function response(ctx: any) { return Promise.resolve(5); }\n' }, 'code.ts');
+    const bundle = await readFile(file, 'utf8');
+
+    const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
+
+    expect(refusal.split('\n')).toEqual(
+      expect.arrayContaining([problemAt(bundle, 'no-restricted-syntax', 'RegExp(ctx'), problemAt(bundle, 'no-restricted-syntax', 'Promise.resolve'), problemAt(bundle, 'no-restricted-syntax', 'get size')]),
+    );
+    expect(refusal.match(/no-restricted-syntax/g)).toHaveLength(4);
+  });
+
+  it.each([
+    ['eval', 'eval("1 + 1")'],
+    ['Function', 'Function("return 1")()'],
+    ["a function's constructor", '(() => 0).constructor("return 1")()'],
+  ])('does not generate code from strings (%s), as APPSYNC_JS has no eval', async (_case, expression) => {
+    const code = await loadResolverCode(await tempBundle({ 'code.ts': `export function request(ctx: any) { return { payload: ${expression} }; }\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts'));
+
+    expect(() => code.request({})).toThrow(/Code generation from strings disallowed/);
+  });
+
+  it.each([
+    ['String.prototype.padStart', "'x'.padStart(3)"],
+    ['Array.from', 'Array.from("ab")'],
+    ['Array.prototype.keys', '[1].keys()'],
+    ['Object.freeze', 'Object.freeze({})'],
+    ['Date.prototype.setTime', 'new Date(0).setTime(1)'],
+  ])('a call of %s, which APPSYNC_JS does not implement, fails naming it', async (name, expression) => {
+    const code = await loadResolverCode(await tempBundle({ 'code.ts': `export function request(ctx: any) { return { payload: ${expression} }; }\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts'));
+
+    expect(() => code.request({})).toThrow(`${name}() is not supported by APPSYNC_JS`);
+  });
+
   it('`npm run lint` applies every rule (the type-aware ones too) to the bundles in dist/resolvers', async () => {
     // A bundle among the built ones, as the lint step sees them (dist/ is built by the test set-up).
     const probe = path.join(path.dirname(bundlePaths.resolver('x')), `rules-probe-${process.pid}`, 'code.js');
@@ -86,6 +121,12 @@ describe('APPSYNC_JS language rules', () => {
 });
 
 describe('the rule sets', () => {
+  it("the sandbox denies exactly the plugin's DENIED_METHODS", async () => {
+    const rule = await readFile(path.join(projectRoot, 'node_modules/@aws-appsync/eslint-plugin/lib/rules/no-disallowed-methods.js'), 'utf8');
+    const listed = /const DENIED_METHODS = \[([^\]]*)\]/.exec(rule)?.[1] ?? '';
+
+    expect(DENIED_METHODS).toEqual([...listed.matchAll(/'([\w.]+)'/g)].map((match) => match[1]));
+  });
   it("the loader's set is exactly the plugin's base set (the rules needing no types), plus the page's extras", async () => {
     const { default: appsync } = await import('@aws-appsync/eslint-plugin');
     const base = appsync.configs?.base as { rules: Record<string, unknown> };

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { toSubscriptionFilter, transformUtil } from '../../../local/appsync-js/transform';
+import { matchesFilter } from '../../../local/graphql/subscription-filter';
 
 describe('util.transform (local runtime)', () => {
   it('toDynamoDBFilterExpression returns a JSON string with AppSync naming', () => {
@@ -31,13 +32,30 @@ describe('util.transform (local runtime)', () => {
     });
   });
 
-  it('toSubscriptionFilter joins its `rules` argument to every group, even for a field it was told to ignore', () => {
+  it('toSubscriptionFilter joins a single rule of its `rules` argument to every group, even for a field it was told to ignore', () => {
     expect(toSubscriptionFilter({ projectID: { eq: 'p' }, size: { gt: 1 }, or: [{ fileType: { eq: 'pdf' } }, { fileType: { eq: 'png' } }] }, ['size'], { size: { le: 100 } })).toEqual({
       filterGroup: [
         { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }, { fieldName: 'size', operator: 'le', value: 100 }] },
         { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'png' }, { fieldName: 'size', operator: 'le', value: 100 }] },
       ],
     });
+  });
+
+  it('toSubscriptionFilter lets an event through that satisfies at least one of its `rules` (each group crossed with each rule)', () => {
+    const filter = toSubscriptionFilter({ projectID: { eq: 'p' } }, [], { size: { le: 100 }, fileType: { eq: 'pdf' } });
+
+    expect(filter).toEqual({
+      filterGroup: [
+        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'size', operator: 'le', value: 100 }] },
+        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }] },
+      ],
+    });
+    expect([
+      matchesFilter(filter, { projectID: 'p', size: 500, fileType: 'pdf' }),
+      matchesFilter(filter, { projectID: 'p', size: 50, fileType: 'png' }),
+      matchesFilter(filter, { projectID: 'p', size: 500, fileType: 'png' }),
+      matchesFilter(filter, { projectID: 'q', size: 50, fileType: 'pdf' }),
+    ]).toEqual([true, true, false, false]);
   });
 
   it('toSubscriptionFilter multiplies `or` out into groups', () => {
