@@ -1,9 +1,10 @@
 import { BatchGetItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { FunctionConfig } from './config';
 import { RECONCILE_CURSOR_KEY } from './keys';
 import type { FileRow } from './storage';
+import { isMissingObject } from './transfers';
 
 /** What reconciliation reads beyond the upload flows' stores: the bucket's keys, rows in bulk, and where the last run stopped. */
 
@@ -63,8 +64,8 @@ export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClien
         const object = await s3.send(new GetObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY }));
         return JSON.parse(await object.Body!.transformToString()) as ReconcileCursor;
       } catch (error) {
-        // No cursor yet, or one that cannot be read: the run starts from the beginning.
-        if (error instanceof NoSuchKey || error instanceof SyntaxError) return {};
+        // No cursor yet (on AWS a 403: the role may not list reconciler/), or one that cannot be parsed: the run starts from the beginning.
+        if (isMissingObject(error) || error instanceof SyntaxError) return {};
         throw error;
       }
     },

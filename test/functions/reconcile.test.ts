@@ -4,25 +4,28 @@
  * found and removed once old enough, an object a row names never is, rows
  * without objects are reported, a bounded run goes on where the last stopped.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../functions/core/config';
 import { ORPHAN_MIN_AGE_SECONDS, RECONCILE_BATCH_SIZE } from '../../functions/core/limits';
 import { reconcile, type ReconcileDeps } from '../../functions/core/reconcile';
 import { reconcileStores } from '../../functions/core/reconcile-stores';
+import { RECONCILE_CURSOR_KEY } from '../../functions/core/keys';
 import { createStores } from '../../functions/core/storage';
 import { handleReconcile } from '../../functions/reconcile/index';
 import { fileRow, seedRows } from '../support/file-rows';
+import { beforeCommand } from '../support/inject';
 import { useEmbeddedStorage } from '../support/storage';
+import { storageClients } from '../../local/storage/index';
 import { objectKeys } from './factories';
 
 const storage = useEmbeddedStorage();
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
-function deps(): ReconcileDeps {
+function deps(clients = storage.clients): ReconcileDeps {
   const config = readConfig({}, { filesTable: storage.storage.tableName, filesBucket: storage.storage.bucketName, s3ForcePathStyle: true });
-  return { ...createStores(config, storage.clients), stores: reconcileStores(storage.clients, config) };
+  return { ...createStores(config, clients), stores: reconcileStores(clients, config) };
 }
 
 const put = (Key: string) => storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key, Body: 'bytes' }));
@@ -92,5 +95,29 @@ describe('reconcile', () => {
     expect(report.orphanObjects).toEqual([orphan]);
     expect(report.examinedObjects).toBeLessThanOrEqual(RECONCILE_BATCH_SIZE);
     expect(await objectKeys(storage, 'projects/lambda/')).toEqual([]);
+  });
+
+  it('starts from the beginning when reading the cursor is refused 403, as S3 answers a missing key to a role that may not list it', async () => {
+    // AWS mocked here only: S3's answer to a role without s3:ListBucket for reconciler/ (infra/constructs/storage.ts grantReconcile).
+    const clients = storageClients(storage.storage);
+    const cursorReads = beforeCommand(clients.s3, 'GetObjectCommand', (input) => {
+      if (input.Key !== RECONCILE_CURSOR_KEY) return;
+      throw new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' });
+    });
+    const orphan = orphanKey('denied');
+    await put(orphan);
+    await storage.clients.s3.send(new DeleteObjectCommand({ Bucket: storage.storage.bucketName, Key: RECONCILE_CURSOR_KEY }));
+
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const report = await handleReconcile(() => deps(clients), later(ORPHAN_MIN_AGE_SECONDS + 1));
+    vi.mocked(console.log).mockRestore();
+    clients.s3.destroy();
+    clients.dynamodb.destroy();
+
+    expect(cursorReads.filter((input) => input.Key === RECONCILE_CURSOR_KEY)).toHaveLength(1);
+    expect(report).toMatchObject({ orphanObjects: [orphan], complete: true });
+    // The run wrote its cursor (at the end of the bucket: nothing to go on from), which later runs read.
+    const cursor = await storage.clients.s3.send(new GetObjectCommand({ Bucket: storage.storage.bucketName, Key: RECONCILE_CURSOR_KEY }));
+    expect(JSON.parse(await cursor.Body!.transformToString())).toEqual({});
   });
 });
