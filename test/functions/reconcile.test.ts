@@ -15,10 +15,10 @@ import { RECONCILE_CURSOR_KEY } from '../../functions/core/keys';
 import { createStores } from '../../functions/core/storage';
 import { handleReconcile } from '../../functions/reconcile/index';
 import { fileRow, seedRows } from '../support/file-rows';
-import { beforeCommand } from '../support/inject';
+import { afterCommand, beforeCommand } from '../support/inject';
 import { useEmbeddedStorage } from '../support/storage';
 import { storageClients } from '../../local/storage/index';
-import { objectKeys } from './factories';
+import { objectKeys, readObject } from './factories';
 
 const storage = useEmbeddedStorage();
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
@@ -28,7 +28,7 @@ function deps(clients = storage.clients): ReconcileDeps {
   return { ...createStores(config, clients), stores: reconcileStores(clients, config) };
 }
 
-const put = (Key: string) => storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key, Body: 'bytes' }));
+const put = (Key: string, Body = 'bytes') => storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key, Body }));
 const orphanKey = (project: string) => `projects/${project}/${randomUUID()}/orphan.bin`;
 
 describe('reconcile', () => {
@@ -119,5 +119,33 @@ describe('reconcile', () => {
     // The run wrote its cursor (at the end of the bucket: nothing to go on from), which later runs read.
     const cursor = await storage.clients.s3.send(new GetObjectCommand({ Bucket: storage.storage.bucketName, Key: RECONCILE_CURSOR_KEY }));
     expect(JSON.parse(await cursor.Body!.transformToString())).toEqual({});
+  });
+
+  describe('never deletes an object whose key was written again after it was listed', () => {
+    // The key an expired upload left is reused by a retry with the same clientToken: a PENDING row first, then the presigned PUT.
+    async function reuseRace(hook: (clients: ReturnType<typeof storageClients>, rewrite: () => Promise<void>) => void) {
+      const row = fileRow('race', '', { status: 'PENDING' });
+      await put(row.s3Key);
+      const clients = storageClients(storage.storage);
+      let rewritten = false;
+      hook(clients, async () => {
+        if (rewritten) return;
+        rewritten = true;
+        await seedRows(storage, [row]);
+        await put(row.s3Key, 'bytes of the retried upload');
+      });
+      const report = await reconcile(deps(clients), { apply: true, minOrphanAgeSeconds: 0, expirePending: false, now: later(1) });
+      clients.s3.destroy();
+      clients.dynamodb.destroy();
+      expect(rewritten).toBe(true);
+      expect(report.orphanObjects).not.toContain(row.s3Key);
+      expect((await readObject(storage, row.s3Key)).bytes.toString()).toBe('bytes of the retried upload');
+    }
+
+    it('when the row appears after the batch of rows was read', () =>
+      reuseRace((clients, rewrite) => afterCommand(clients.dynamodb, 'BatchGetItemCommand', rewrite)));
+
+    it('when the row appears after the re-check of the row, and the bytes before the delete', () =>
+      reuseRace((clients, rewrite) => beforeCommand(clients.s3, 'HeadObjectCommand', rewrite)));
   });
 });

@@ -24,14 +24,21 @@ export function beforeCommand(client: S3Client | DynamoDBClient, commandName: st
   return seen;
 }
 
-/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
-export function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+/** Runs `after` once every `commandName` the client sends has been carried out, before its caller sees the answer; `after` may throw to fail it. */
+export function afterCommand(client: S3Client | DynamoDBClient, commandName: string, after: () => Promise<void> | void): void {
   (client.middlewareStack as any).add(
     (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
       const result = await next(args);
-      if (context.commandName === commandName) throw new Error(message);
+      if (context.commandName === commandName) await after();
       return result;
     },
-    { step: 'initialize', name: `test-fail-after-${commandName}-${randomUUID()}` },
+    { step: 'initialize', name: `test-after-${commandName}-${randomUUID()}` },
   );
+}
+
+/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
+export function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+  afterCommand(client, commandName, () => {
+    throw new Error(message);
+  });
 }
