@@ -42,3 +42,25 @@ export function failAfterCommand(client: DynamoDBClient, commandName: string, me
     throw new Error(message);
   });
 }
+
+/**
+ * Makes the SDK retry `commandName` after its first attempt was carried out:
+ * that attempt's answer is lost (a timeout, which the SDK retries). Each
+ * later attempt runs `later` first, which may throw to fail that attempt.
+ * Runs inside the SDK's retry loop, per attempt.
+ */
+export function loseFirstAnswer(client: DynamoDBClient, commandName: string, later: () => void = () => {}): void {
+  let attempts = 0;
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+      if (context.commandName !== commandName) return next(args);
+      if (++attempts > 1) {
+        later();
+        return next(args);
+      }
+      await next(args);
+      throw Object.assign(new Error('injected: the answer to the first attempt was lost'), { name: 'TimeoutError' });
+    },
+    { step: 'deserialize', priority: 'high', name: `test-lose-first-answer-${commandName}-${randomUUID()}` },
+  );
+}
