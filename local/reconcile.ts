@@ -6,7 +6,8 @@
  *   npm run reconcile -- --data-dir other               another local data directory
  *   npm run reconcile -- --outputs cdk-outputs.json     a deployed stack (the AWS credentials of the environment)
  *   npm run reconcile -- --apply                        remove the orphans found
- *   --min-age-seconds N   leave objects younger than N seconds (default: an upload ticket's lifetime)
+ *   --min-age-seconds N   leave objects younger than N seconds (default: an upload ticket's lifetime);
+ *                         with --apply at least ORPHAN_MIN_AGE_FLOOR_SECONDS, unless --force (no upload can be in flight)
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { S3Client } from '@aws-sdk/client-s3';
@@ -14,7 +15,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import type { FunctionConfig } from '../functions/core/config';
-import { ORPHAN_MIN_AGE_SECONDS } from '../functions/core/limits';
+import { FUNCTION_TIMEOUT_SECONDS, ORPHAN_MIN_AGE_FLOOR_SECONDS, ORPHAN_MIN_AGE_SECONDS } from '../functions/core/limits';
 import { reconcile, type ReconcileReport } from '../functions/core/reconcile';
 import { reconcileStores } from '../functions/core/reconcile-stores';
 import { createStores } from '../functions/core/storage';
@@ -77,6 +78,7 @@ async function main(): Promise<void> {
   const { values } = parseArgs({
     options: {
       apply: { type: 'boolean', default: false },
+      force: { type: 'boolean', default: false },
       'data-dir': { type: 'string', default: process.env.DATA_DIR ?? '.data' },
       outputs: { type: 'string' },
       'min-age-seconds': { type: 'string', default: String(ORPHAN_MIN_AGE_SECONDS) },
@@ -84,6 +86,11 @@ async function main(): Promise<void> {
   });
   const minAge = Number(values['min-age-seconds']);
   if (!Number.isInteger(minAge) || minAge < 0) throw new Error(`--min-age-seconds takes a whole number of seconds, not "${values['min-age-seconds']}"`);
+  if (values.apply && minAge < ORPHAN_MIN_AGE_FLOOR_SECONDS && !values.force) {
+    throw new Error(
+      `--min-age-seconds ${minAge} with --apply could remove the bytes of an upload in flight (its row follows its object by up to ${FUNCTION_TIMEOUT_SECONDS} s): use at least ${ORPHAN_MIN_AGE_FLOOR_SECONDS}, or add --force when no upload can be running`,
+    );
+  }
   const target = values.outputs ? await deployedTarget(path.resolve(values.outputs)) : await localTarget(path.resolve(values['data-dir']));
   try {
     console.log(`Reconciling ${target.description}${values.apply ? '' : ' (dry run)'}`);

@@ -279,7 +279,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     server.listen(options.port ?? 4000, host, () => resolve());
   });
   const { port } = server.address() as AddressInfo;
-  await lock?.listening(port);
+  await lock?.listening(port, host);
   const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
   // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.

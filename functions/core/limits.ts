@@ -77,5 +77,19 @@ export const CONTENT_SNIFF_BYTES = 4_100;
  */
 export const ORPHAN_MIN_AGE_SECONDS = URL_EXPIRY_SECONDS;
 
+/**
+ * How long an API function runs at most (infra/constructs/bundled-function.ts):
+ * under the 30 s AppSync and API Gateway wait for an integration.
+ */
+export const FUNCTION_TIMEOUT_SECONDS = 25;
+
+/**
+ * The least age at which `npm run reconcile --apply` removes an orphan
+ * without --force: uploadFile writes its row at most a function timeout after
+ * its object; a minute more allows for the clock of the machine running the
+ * command differing from S3's.
+ */
+export const ORPHAN_MIN_AGE_FLOOR_SECONDS = FUNCTION_TIMEOUT_SECONDS + 60;
+
 /** Objects, and as many rows, the scheduled reconciler examines per run, going on from where the last run stopped. */
 export const RECONCILE_BATCH_SIZE = 2_000;

@@ -1,15 +1,21 @@
 import { BatchGetItemCommand, DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
-import { GetObjectCommand, ListObjectsV2Command, NoSuchKey, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import type { FunctionConfig } from './config';
 import { RECONCILE_CURSOR_KEY } from './keys';
 import type { FileRow } from './storage';
+import { isMissingObject } from './transfers';
 
 /** What reconciliation reads beyond the upload flows' stores: the bucket's keys, rows in bulk, and where the last run stopped. */
 
-export interface ListedObject {
-  key: string;
+/** Which write of a key an object is: a PUT to the same key makes another. */
+export interface ObjectVersion {
+  etag: string;
   lastModified: Date;
+}
+
+export interface ListedObject extends ObjectVersion {
+  key: string;
 }
 
 export interface ReconcileCursor {
@@ -26,6 +32,8 @@ export interface ReconcileStores {
   rowsOf(fileIDs: string[]): Promise<Map<string, FileRow>>;
   /** One page (`limit` rows at most) of the table's rows after `rowsAfter`; `next` undefined at the end. */
   scanRows(rowsAfter: string | undefined, limit: number): Promise<{ rows: FileRow[]; next?: string }>;
+  /** The object now under `key`, undefined when there is none. */
+  objectVersion(key: string): Promise<ObjectVersion | undefined>;
   readCursor(): Promise<ReconcileCursor>;
   writeCursor(cursor: ReconcileCursor): Promise<void>;
 }
@@ -37,7 +45,8 @@ export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClien
   return {
     async listObjects(prefix, startAfter) {
       const page = await s3.send(new ListObjectsV2Command({ Bucket, Prefix: prefix, StartAfter: startAfter }));
-      const objects = (page.Contents ?? []).map((object) => ({ key: object.Key!, lastModified: object.LastModified ?? new Date(0) }));
+      // S3 always sends both; were one missing, "now" keeps the object young (left alone) and no HEAD would match it.
+      const objects = (page.Contents ?? []).map((object) => ({ key: object.Key!, etag: object.ETag ?? '', lastModified: object.LastModified ?? new Date() }));
       return { objects, more: page.IsTruncated === true };
     },
     async rowsOf(fileIDs) {
@@ -58,13 +67,22 @@ export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClien
       const page = await dynamodb.send(new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey, Limit: limit }));
       return { rows: (page.Items ?? []).map((item) => unmarshall(item) as FileRow), next: page.LastEvaluatedKey && JSON.stringify(page.LastEvaluatedKey) };
     },
+    async objectVersion(key) {
+      try {
+        const head = await s3.send(new HeadObjectCommand({ Bucket, Key: key }));
+        return { etag: head.ETag ?? '', lastModified: head.LastModified ?? new Date() };
+      } catch (error) {
+        if (isMissingObject(error)) return undefined;
+        throw error;
+      }
+    },
     async readCursor() {
       try {
         const object = await s3.send(new GetObjectCommand({ Bucket, Key: RECONCILE_CURSOR_KEY }));
         return JSON.parse(await object.Body!.transformToString()) as ReconcileCursor;
       } catch (error) {
-        // No cursor yet, or one that cannot be read: the run starts from the beginning.
-        if (error instanceof NoSuchKey || error instanceof SyntaxError) return {};
+        // No cursor yet (on AWS a 403: the role may not list reconciler/), or one that cannot be parsed: the run starts from the beginning.
+        if (isMissingObject(error) || error instanceof SyntaxError) return {};
         throw error;
       }
     },

@@ -1,6 +1,6 @@
 import type { ManageDeps } from './complete-upload';
 import { expirePendingUploads } from './expire-uploads';
-import type { ListedObject, ReconcileCursor, ReconcileStores } from './reconcile-stores';
+import type { ListedObject, ObjectVersion, ReconcileCursor, ReconcileStores } from './reconcile-stores';
 
 /**
  * Reconciliation: what a crash between two writes can leave, found and
@@ -90,26 +90,50 @@ async function examineObjects(deps: ReconcileDeps, options: ReconcileOptions, no
   for (;;) {
     const page = await deps.stores.listObjects('projects/', startAfter);
     const taken = page.objects.slice(0, limit - examined);
-    for (let i = 0; i < taken.length; i += ROWS_PER_BATCH) orphans.push(...(await orphansAmong(deps, taken.slice(i, i + ROWS_PER_BATCH), oldest)));
+    for (let i = 0; i < taken.length; i += ROWS_PER_BATCH) {
+      // Each batch removed as soon as found: the longer a found orphan waits, the likelier its key is written again.
+      const found = await orphansAmong(deps, taken.slice(i, i + ROWS_PER_BATCH), oldest);
+      orphans.push(...(options.apply ? await removedOrphans(deps, found) : found).map((object) => object.key));
+    }
     examined += taken.length;
     startAfter = taken.at(-1)?.key ?? startAfter;
     const more = page.more || taken.length < page.objects.length;
-    if (!more) return { examined, orphans: await removed(deps, orphans, options.apply), next: undefined };
-    if (examined >= limit) return { examined, orphans: await removed(deps, orphans, options.apply), next: startAfter };
+    if (!more) return { examined, orphans, next: undefined };
+    if (examined >= limit) return { examined, orphans, next: startAfter };
   }
 }
 
-async function orphansAmong(deps: ReconcileDeps, objects: ListedObject[], oldest: number): Promise<string[]> {
+async function orphansAmong(deps: ReconcileDeps, objects: ListedObject[], oldest: number): Promise<ListedObject[]> {
   const candidates = objects.filter((object) => object.lastModified.getTime() <= oldest && fileIDOfKey(object.key));
   if (!candidates.length) return [];
   const rows = await deps.stores.rowsOf([...new Set(candidates.map((object) => fileIDOfKey(object.key)!))]);
-  return candidates.filter((object) => rows.get(fileIDOfKey(object.key)!)?.s3Key !== object.key).map((object) => object.key);
+  return candidates.filter((object) => !namedBy(rows, object.key));
 }
 
-async function removed(deps: ReconcileDeps, orphans: string[], apply: boolean): Promise<string[]> {
-  if (apply) for (const key of orphans) await deps.objects.delete(key);
-  return orphans;
+const namedBy = (rows: Map<string, { s3Key: string }>, key: string) => rows.get(fileIDOfKey(key)!)?.s3Key === key;
+
+/**
+ * The orphans still orphans when each is deleted, deleted. A key can be
+ * written again after it was listed — an upload retried with the same
+ * clientToken after its expired row went gets the same key, a row, and then
+ * new bytes — so each is checked just before its delete: no row names it
+ * (read consistently) and the object is still the write that was listed.
+ */
+async function removedOrphans(deps: ReconcileDeps, orphans: ListedObject[]): Promise<ListedObject[]> {
+  const removed: ListedObject[] = [];
+  for (const orphan of orphans) {
+    if (namedBy(await deps.stores.rowsOf([fileIDOfKey(orphan.key)!]), orphan.key)) continue;
+    const now = await deps.stores.objectVersion(orphan.key);
+    if (!now || !sameWrite(now, orphan)) continue;
+    await deps.objects.delete(orphan.key);
+    removed.push(orphan);
+  }
+  return removed;
 }
+
+/** A listing may give LastModified to the millisecond (s3rver does), a HEAD gives it to the second (an HTTP date). */
+const sameWrite = (a: ObjectVersion, b: ObjectVersion) =>
+  a.etag === b.etag && Math.floor(a.lastModified.getTime() / 1000) === Math.floor(b.lastModified.getTime() / 1000);
 
 /** The rows after `after`, `limit` at most: the available files among them whose object is missing. */
 async function examineRows(deps: ReconcileDeps, limit = Infinity, after: string | undefined) {

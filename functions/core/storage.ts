@@ -97,7 +97,7 @@ export function s3ObjectStore(s3: S3Client, bucket: string): ObjectStore {
             ContentType: contentType,
             ContentLength: body.byteLength,
             ChecksumSHA256: sha256Base64,
-            // Never overwrite: two racing retries of one clientToken share a key. (s3rver ignores this; S3 enforces it.)
+            // Never overwrite: two racing retries of one clientToken share a key. (S3 enforces it; so does the embedded S3, local/storage/s3/checksum-store.ts.)
             IfNoneMatch: '*',
           }),
         );

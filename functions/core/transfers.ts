@@ -69,11 +69,12 @@ const isMissing = (error: unknown) =>
   error instanceof NotFound || error instanceof NoSuchUpload || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404);
 
 /**
- * S3 answers HEAD on a missing key 403, not 404, to a caller without
- * s3:ListBucket — which this function does not get (it is bucket-wide). Its
- * role may read every key under projects/, so a 403 there means "no object".
+ * S3 answers a read (GET or HEAD) of a missing key 403, not 404, to a caller
+ * without s3:ListBucket for it — which the functions do not get (the upload
+ * functions none, the reconciler only for prefix projects/). Their roles may
+ * read the keys they read, so a 403 there means "no object".
  */
-const isMissingObject = (error: unknown) => isMissing(error) || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 403);
+export const isMissingObject = (error: unknown) => isMissing(error) || (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 403);
 
 export function s3TransferStore(s3: S3Client, bucket: string): TransferStore {
   return {

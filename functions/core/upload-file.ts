@@ -105,20 +105,27 @@ export async function uploadFile(input: unknown, caller: Caller, deps: UploadDep
     throw error;
   }
   if (written === 'exists') {
-    if (clientToken) {
-      // A concurrent retry wrote the row first. Under another file name its object has another key, and ours is unused.
-      const winner = await deps.metadata.get(item.fileID);
-      if (winner && winner.s3Key !== item.s3Key) await removeObject(deps, item.s3Key, undefined);
-      return resolveRace(winner, item.sha256, clientToken);
-    }
-    await removeObject(deps, item.s3Key, undefined);
+    // The row may be our own: the SDK retried our PutItem after its first attempt committed and the answer was lost.
+    // Or a concurrent retry (same clientToken) wrote it first: under another file name its object has another key,
+    // and ours is unused.
+    const row = await deps.metadata.get(item.fileID);
+    if (row && row.s3Key !== item.s3Key) await removeObject(deps, item.s3Key, undefined);
+    if (clientToken) return resolveRace(row, item.sha256, clientToken);
+    if (row?.s3Key === item.s3Key) return toFile(item);
     throw new Error(`metadata row ${item.fileID} already exists for a fresh random fileID`);
   }
   return toFile(item);
 }
 
-/** DynamoDB answered the request with a refusal (4xx): it wrote nothing. */
-const refused = (error: unknown) => (error as { $fault?: string } | undefined)?.$fault === 'client';
+/**
+ * DynamoDB refused the request (4xx) at its only attempt: nothing was written.
+ * A refusal after SDK retries proves nothing about the earlier attempts (one
+ * may have committed and lost its answer).
+ */
+const refused = (error: unknown) => {
+  const { $fault, $metadata } = (error ?? {}) as { $fault?: string; $metadata?: { attempts?: number } };
+  return $fault === 'client' && $metadata?.attempts === 1;
+};
 
 /** Waits that long at most for a concurrent attempt's row: it follows its object within milliseconds. */
 const RACE_WAIT_MS = [25, 50, 100, 200, 400];

@@ -6,6 +6,7 @@ import { Construct } from 'constructs';
 import path from 'node:path';
 import type { LambdaName } from '../api-definition';
 import { bundlePaths } from '../bundle';
+import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/core/limits';
 
 export interface BundledFunctionProps {
   /** Which Lambda of the API definition; its esbuild bundle in dist/ is what gets deployed. */
@@ -53,7 +54,7 @@ export class BundledFunction extends Construct {
       memorySize: 512,
       // Under the 30 s that AppSync and API Gateway wait for an integration: a slow call
       // ends in the function, logged with its request ID, rather than at the gateway.
-      timeout: props.timeout ?? Duration.seconds(25),
+      timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       environment: {
         ...props.environment,
         // The bundle ships its source map: logged stack traces point at the TypeScript sources.

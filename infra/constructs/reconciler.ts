@@ -1,4 +1,5 @@
 import { Duration } from 'aws-cdk-lib';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
@@ -18,10 +19,14 @@ export const RECONCILE_EVERY = Duration.hours(1);
  * it every hour; it removes objects a crash left without a row. Its
  * rights are exactly its calls (FileStorage.grantReconcile). One run at a
  * time: a run still going when the next starts would examine the same keys.
+ * A run that fails is retried by nobody (the next runs an hour later), so
+ * its Errors metric raises an alarm: a reconciler that always fails
+ * otherwise goes unseen while orphans pile up.
  */
 export class Reconciler extends Construct {
   readonly bundled: BundledFunction;
   readonly rule: events.Rule;
+  readonly errorsAlarm: cloudwatch.Alarm;
 
   constructor(scope: Construct, id: string, props: ReconcilerProps) {
     super(scope, id);
@@ -36,6 +41,14 @@ export class Reconciler extends Construct {
       description: 'Runs the files reconciler',
       schedule: events.Schedule.rate(RECONCILE_EVERY),
       targets: [new targets.LambdaFunction(this.bundled.function, { retryAttempts: 0 })],
+    });
+    this.errorsAlarm = new cloudwatch.Alarm(this, 'Errors', {
+      alarmDescription: 'The files reconciler failed: see its log group; orphans are not removed while it fails',
+      metric: this.bundled.function.metricErrors({ period: RECONCILE_EVERY, statistic: cloudwatch.Stats.SUM }),
+      threshold: 1,
+      evaluationPeriods: 1,
+      comparisonOperator: cloudwatch.ComparisonOperator.GREATER_THAN_OR_EQUAL_TO_THRESHOLD,
+      treatMissingData: cloudwatch.TreatMissingData.NOT_BREACHING,
     });
   }
 }

@@ -153,7 +153,8 @@ export class FileStorage extends Construct {
   /**
    * The calls of functions/reconcile (functions/core/reconcile.ts,
    * reconcile-stores.ts): ListBucket under projects/ only, GetObject
-   * (HeadObject of a row's object) and DeleteObject (an orphan) on object
+   * (HeadObject of a row's object, and of an orphan just before its delete)
+   * and DeleteObject (an orphan) on object
    * keys, GetObject and PutObject of its one cursor object; BatchGetItem
    * (the rows of listed keys) and Scan (the rows, a page at a time) on the
    * table. No write to the table, no index.
@@ -162,7 +163,7 @@ export class FileStorage extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringEquals: { 's3:prefix': OBJECT_PREFIX } } }),
     );
-    this.grantObjects(role, ['s3:GetObject', 's3:DeleteObject'], 'two object actions (GetObject for HeadObject of a row\'s object, DeleteObject of an orphan)');
+    this.grantObjects(role, ['s3:GetObject', 's3:DeleteObject'], 'two object actions (GetObject for HeadObject of a row\'s object or an orphan, DeleteObject of an orphan)');
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(RECONCILE_CURSOR_KEY)] }));
     this.grantItems(role, ['dynamodb:BatchGetItem', 'dynamodb:Scan']);
   }

@@ -4,28 +4,31 @@
  * found and removed once old enough, an object a row names never is, rows
  * without objects are reported, a bounded run goes on where the last stopped.
  */
-import { PutObjectCommand } from '@aws-sdk/client-s3';
+import { DeleteObjectCommand, GetObjectCommand, PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
 import { describe, expect, it, vi } from 'vitest';
 import { readConfig } from '../../functions/core/config';
 import { ORPHAN_MIN_AGE_SECONDS, RECONCILE_BATCH_SIZE } from '../../functions/core/limits';
 import { reconcile, type ReconcileDeps } from '../../functions/core/reconcile';
 import { reconcileStores } from '../../functions/core/reconcile-stores';
+import { RECONCILE_CURSOR_KEY } from '../../functions/core/keys';
 import { createStores } from '../../functions/core/storage';
 import { handleReconcile } from '../../functions/reconcile/index';
 import { fileRow, seedRows } from '../support/file-rows';
+import { afterCommand, beforeCommand } from '../support/inject';
 import { useEmbeddedStorage } from '../support/storage';
-import { objectKeys } from './factories';
+import { storageClients } from '../../local/storage/index';
+import { objectKeys, readObject } from './factories';
 
 const storage = useEmbeddedStorage();
 const later = (seconds: number) => new Date(Date.now() + seconds * 1000);
 
-function deps(): ReconcileDeps {
+function deps(clients = storage.clients): ReconcileDeps {
   const config = readConfig({}, { filesTable: storage.storage.tableName, filesBucket: storage.storage.bucketName, s3ForcePathStyle: true });
-  return { ...createStores(config, storage.clients), stores: reconcileStores(storage.clients, config) };
+  return { ...createStores(config, clients), stores: reconcileStores(clients, config) };
 }
 
-const put = (Key: string) => storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key, Body: 'bytes' }));
+const put = (Key: string, Body = 'bytes') => storage.clients.s3.send(new PutObjectCommand({ Bucket: storage.storage.bucketName, Key, Body }));
 const orphanKey = (project: string) => `projects/${project}/${randomUUID()}/orphan.bin`;
 
 describe('reconcile', () => {
@@ -92,5 +95,57 @@ describe('reconcile', () => {
     expect(report.orphanObjects).toEqual([orphan]);
     expect(report.examinedObjects).toBeLessThanOrEqual(RECONCILE_BATCH_SIZE);
     expect(await objectKeys(storage, 'projects/lambda/')).toEqual([]);
+  });
+
+  it('starts from the beginning when reading the cursor is refused 403, as S3 answers a missing key to a role that may not list it', async () => {
+    // AWS mocked here only: S3's answer to a role without s3:ListBucket for reconciler/ (infra/constructs/storage.ts grantReconcile).
+    const clients = storageClients(storage.storage);
+    const cursorReads = beforeCommand(clients.s3, 'GetObjectCommand', (input) => {
+      if (input.Key !== RECONCILE_CURSOR_KEY) return;
+      throw new S3ServiceException({ name: 'AccessDenied', $fault: 'client', $metadata: { httpStatusCode: 403 }, message: 'Access Denied' });
+    });
+    const orphan = orphanKey('denied');
+    await put(orphan);
+    await storage.clients.s3.send(new DeleteObjectCommand({ Bucket: storage.storage.bucketName, Key: RECONCILE_CURSOR_KEY }));
+
+    vi.spyOn(console, 'log').mockImplementation(() => {});
+    const report = await handleReconcile(() => deps(clients), later(ORPHAN_MIN_AGE_SECONDS + 1));
+    vi.mocked(console.log).mockRestore();
+    clients.s3.destroy();
+    clients.dynamodb.destroy();
+
+    expect(cursorReads.filter((input) => input.Key === RECONCILE_CURSOR_KEY)).toHaveLength(1);
+    expect(report).toMatchObject({ orphanObjects: [orphan], complete: true });
+    // The run wrote its cursor (at the end of the bucket: nothing to go on from), which later runs read.
+    const cursor = await storage.clients.s3.send(new GetObjectCommand({ Bucket: storage.storage.bucketName, Key: RECONCILE_CURSOR_KEY }));
+    expect(JSON.parse(await cursor.Body!.transformToString())).toEqual({});
+  });
+
+  describe('never deletes an object whose key was written again after it was listed', () => {
+    // The key an expired upload left is reused by a retry with the same clientToken: a PENDING row first, then the presigned PUT.
+    async function reuseRace(hook: (clients: ReturnType<typeof storageClients>, rewrite: () => Promise<void>) => void) {
+      const row = fileRow('race', '', { status: 'PENDING' });
+      await put(row.s3Key);
+      const clients = storageClients(storage.storage);
+      let rewritten = false;
+      hook(clients, async () => {
+        if (rewritten) return;
+        rewritten = true;
+        await seedRows(storage, [row]);
+        await put(row.s3Key, 'bytes of the retried upload');
+      });
+      const report = await reconcile(deps(clients), { apply: true, minOrphanAgeSeconds: 0, expirePending: false, now: later(1) });
+      clients.s3.destroy();
+      clients.dynamodb.destroy();
+      expect(rewritten).toBe(true);
+      expect(report.orphanObjects).not.toContain(row.s3Key);
+      expect((await readObject(storage, row.s3Key)).bytes.toString()).toBe('bytes of the retried upload');
+    }
+
+    it('when the row appears after the batch of rows was read', () =>
+      reuseRace((clients, rewrite) => afterCommand(clients.dynamodb, 'BatchGetItemCommand', rewrite)));
+
+    it('when the row appears after the re-check of the row, and the bytes before the delete', () =>
+      reuseRace((clients, rewrite) => beforeCommand(clients.s3, 'HeadObjectCommand', rewrite)));
   });
 });

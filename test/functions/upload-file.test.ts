@@ -3,7 +3,7 @@
  * injected as middleware on real AWS SDK clients (no SDK mocks).
  */
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
+import { PutItemCommand, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
@@ -15,7 +15,7 @@ import { idempotentFileID } from '../../functions/core/keys';
 import { storageClients } from '../../local/storage/index';
 import { userPoolCaller } from '../support/identities';
 import { useEmbeddedStorage } from '../support/storage';
-import { beforeCommand, failAfterCommand } from '../support/inject';
+import { beforeCommand, failAfterCommand, loseFirstAnswer } from '../support/inject';
 import { base64, objectKeys, readObject, sha256Hex, tableRows, uploadInput } from './factories';
 
 const storage = useEmbeddedStorage();
@@ -105,6 +105,40 @@ describe('uploadFile: a metadata write that committed but reported an error', ()
     const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
 
     await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), callerFrom(alice), deps)).rejects.toThrow('socket hang up');
+
+    const [row] = await tableRows(storage, projectID);
+    expect(deletes).toEqual([]);
+    expect((await readObject(storage, String(row.s3Key))).bytes.toString()).toBe('unknown');
+  });
+});
+
+describe('uploadFile: a metadata write the SDK retried after its first attempt committed', () => {
+  it('is a success when the retry finds the row: the row is our own, the object is kept', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
+    loseFirstAnswer(clients.dynamodb, 'PutItemCommand');
+
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('retried') }), callerFrom(alice), deps);
+
+    expect(deletes).toEqual([]);
+    expect((await readObject(storage, file.s3Key)).bytes.toString()).toBe('retried');
+    expect(await tableRows(storage, projectID)).toEqual([{ ...file, status: 'AVAILABLE' }]);
+  });
+
+  it('keeps the object when the retry was refused and the read that would tell fails: the first attempt may have written the row', async () => {
+    const projectID = newProject();
+    const { clients, deps } = realStores();
+    const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
+    // A client fault the SDK does not retry (a throttled retry would be, and end the same way, only slower).
+    loseFirstAnswer(clients.dynamodb, 'PutItemCommand', () => {
+      throw new TransactionConflictException({ message: 'injected: refused', $metadata: {} });
+    });
+    beforeCommand(clients.dynamodb, 'GetItemCommand', () => {
+      throw new Error('injected: DynamoDB unreachable');
+    });
+
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), callerFrom(alice), deps)).rejects.toThrow('injected: refused');
 
     const [row] = await tableRows(storage, projectID);
     expect(deletes).toEqual([]);

@@ -304,6 +304,21 @@ describe('the reconciler', () => {
     const [[, permission]] = ofType('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(getAtt(bundled.function, 'Arn')));
     expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: getAtt(rule, 'Arn') });
   });
+
+  it('raises an alarm when a run fails', () => {
+    const { bundled, errorsAlarm } = files.stack.reconciler;
+    expect(propertiesOf(logicalId(errorsAlarm))).toMatchObject({
+      Namespace: 'AWS/Lambda',
+      MetricName: 'Errors',
+      Dimensions: [{ Name: 'FunctionName', Value: ref(bundled.function) }],
+      Statistic: 'Sum',
+      Period: 3600,
+      Threshold: 1,
+      EvaluationPeriods: 1,
+      ComparisonOperator: 'GreaterThanOrEqualToThreshold',
+      TreatMissingData: 'notBreaching',
+    });
+  });
 });
 
 describe('the GraphQL API', () => {

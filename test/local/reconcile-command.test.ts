@@ -5,6 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { ORPHAN_MIN_AGE_FLOOR_SECONDS } from '../../functions/core/limits';
 import { projectRoot } from '../../infra/bundle';
 import { endpointsOf } from '../../local/endpoints';
 import { startLocalServer, type LocalServer } from '../../local/server';
@@ -58,7 +59,13 @@ describe('npm run reconcile', () => {
 
     // Young orphans are left alone by default: an upload may be about to write its row.
     expect(await reconcileCommand(['--data-dir', dataDir, '--apply'])).toContain('older than 900 s): 0 removed');
-    const applied = await reconcileCommand(['--data-dir', dataDir, '--min-age-seconds', '0', '--apply']);
+    // Below the floor only with --force: an upload's object may be seconds ahead of its row.
+    const refusal = await reconcileCommand(['--data-dir', dataDir, '--min-age-seconds', '0', '--apply']).catch((error: { stderr: string }) => error.stderr);
+    expect(refusal).toContain(`reconcile: --min-age-seconds 0 with --apply could remove the bytes of an upload in flight`);
+    expect(refusal).toContain(`use at least ${ORPHAN_MIN_AGE_FLOOR_SECONDS}, or add --force`);
+    expect(await objectKeys()).toEqual([kept, orphan].sort());
+    // This server runs no upload: its only one was answered above.
+    const applied = await reconcileCommand(['--data-dir', dataDir, '--min-age-seconds', '0', '--apply', '--force']);
     expect(applied).toContain('1 removed');
     expect(await objectKeys()).toEqual([kept]);
   }, 30_000);

@@ -24,14 +24,43 @@ export function beforeCommand(client: S3Client | DynamoDBClient, commandName: st
   return seen;
 }
 
-/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
-export function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+/** Runs `after` once every `commandName` the client sends has been carried out, before its caller sees the answer; `after` may throw to fail it. */
+export function afterCommand(client: S3Client | DynamoDBClient, commandName: string, after: () => Promise<void> | void): void {
   (client.middlewareStack as any).add(
     (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
       const result = await next(args);
-      if (context.commandName === commandName) throw new Error(message);
+      if (context.commandName === commandName) await after();
       return result;
     },
-    { step: 'initialize', name: `test-fail-after-${commandName}-${randomUUID()}` },
+    { step: 'initialize', name: `test-after-${commandName}-${randomUUID()}` },
+  );
+}
+
+/** Fails `commandName` after it has been carried out: the write commits, the caller sees an error (a timeout, a lost answer). */
+export function failAfterCommand(client: DynamoDBClient, commandName: string, message: string): void {
+  afterCommand(client, commandName, () => {
+    throw new Error(message);
+  });
+}
+
+/**
+ * Makes the SDK retry `commandName` after its first attempt was carried out:
+ * that attempt's answer is lost (a timeout, which the SDK retries). Each
+ * later attempt runs `later` first, which may throw to fail that attempt.
+ * Runs inside the SDK's retry loop, per attempt.
+ */
+export function loseFirstAnswer(client: DynamoDBClient, commandName: string, later: () => void = () => {}): void {
+  let attempts = 0;
+  (client.middlewareStack as any).add(
+    (next: (args: any) => Promise<unknown>, context: { commandName: string }) => async (args: unknown) => {
+      if (context.commandName !== commandName) return next(args);
+      if (++attempts > 1) {
+        later();
+        return next(args);
+      }
+      await next(args);
+      throw Object.assign(new Error('injected: the answer to the first attempt was lost'), { name: 'TimeoutError' });
+    },
+    { step: 'deserialize', priority: 'high', name: `test-lose-first-answer-${commandName}-${randomUUID()}` },
   );
 }

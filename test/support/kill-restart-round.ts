@@ -16,8 +16,15 @@ export interface RoundResult {
   answered: number;
   /** Answered uploads not listed, or listed with other bytes. */
   lost: string[];
-  /** Listed files without a row (file(fileID) is null). */
+  /** Listed files without a row (file(fileID) is null), after the restart's check. */
   phantoms: string[];
+  /**
+   * What the restart's check repaired in the table's index (index entries
+   * without a row removed, missing ones restored): phantoms the check hid.
+   * dynalite writes an item and its index entries in one batch
+   * (patches/dynalite+4.0.0.patch), so a kill leaves none.
+   */
+  indexRepairs: string[];
   /** Listed files without an object. */
   rowsWithoutObjects: string[];
   /** Objects of the project that no listed file names, after the restart's check. */
@@ -97,6 +104,7 @@ export async function killAndRestartRound(dataDir: string, { uploads = 200, inFl
       if (!(await s3.send(new HeadObjectCommand({ Bucket, Key: file.s3Key })).catch(() => undefined))) rowsWithoutObjects.push(file.fileID);
     }
     const keys = await allKeys(s3, Bucket, `projects/${projectID}/`);
+    const checkLines = second.output().split('\n').filter((line) => line.startsWith('[check]'));
     const named = new Set(listed.map((file) => file.s3Key));
     return {
       answered: answers.size,
@@ -105,7 +113,8 @@ export async function killAndRestartRound(dataDir: string, { uploads = 200, inFl
       rowsWithoutObjects,
       orphansLeft: (keys ?? []).filter((key) => !named.has(key)),
       bucketListable: keys !== undefined,
-      checkLines: second.output().split('\n').filter((line) => line.startsWith('[check]')),
+      indexRepairs: checkLines.flatMap((line) => line.split(/[:;(] /)).filter((part) => /index entr/.test(part)),
+      checkLines,
     };
   } finally {
     s3.destroy();
