@@ -13,6 +13,8 @@ import {
   type FieldDefinitionNode,
   type FieldNode,
   type FragmentDefinitionNode,
+  type FragmentSpreadNode,
+  type InlineFragmentNode,
   type SelectionSetNode,
   getArgumentValues,
   getNamedType,
@@ -316,14 +318,18 @@ function subscribedMutations(node: FieldDefinitionNode | null | undefined): stri
   return argument.value.values.flatMap((v) => (v.kind === 'StringValue' ? [v.value] : []));
 }
 
+/** The selections an inline fragment or a fragment spread stands for. */
+function fragmentOf(selection: InlineFragmentNode | FragmentSpreadNode, document: DocumentNode): InlineFragmentNode | FragmentDefinitionNode | undefined {
+  return selection.kind === Kind.INLINE_FRAGMENT
+    ? selection
+    : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+}
+
 /** The one root field of a subscription (validation guarantees one), also when a fragment holds it. */
 function subscriptionRootField(selectionSet: SelectionSetNode, document: DocumentNode): FieldNode {
   for (const selection of selectionSet.selections) {
     if (selection.kind === Kind.FIELD) return selection;
-    const fragment =
-      selection.kind === Kind.INLINE_FRAGMENT
-        ? selection
-        : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+    const fragment = fragmentOf(selection, document);
     if (fragment) return subscriptionRootField(fragment.selectionSet, document);
   }
   throw new Error('A validated subscription has a root field');
@@ -336,10 +342,7 @@ function conditionalRootSelection(selectionSet: SelectionSetNode, document: Docu
   return selectionSet.selections.some((selection) => {
     if (isConditional(selection)) return true;
     if (selection.kind === Kind.FIELD) return false;
-    const fragment =
-      selection.kind === Kind.INLINE_FRAGMENT
-        ? selection
-        : document.definitions.find((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION && d.name.value === selection.name.value);
+    const fragment = fragmentOf(selection, document);
     return !!fragment && conditionalRootSelection(fragment.selectionSet, document);
   });
 }

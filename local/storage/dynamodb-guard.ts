@@ -9,6 +9,7 @@
 import type { IncomingMessage, RequestListener, Server, ServerResponse } from 'node:http';
 import { PassThrough } from 'node:stream';
 import { verifySigV4 } from '../auth/sigv4';
+import { BodyTooLarge, headersOf, readBody } from '../http/http-io';
 import type { AccessKeyPair } from '../state';
 
 /** DynamoDB's own request limit. */
@@ -17,17 +18,6 @@ const MAX_REQUEST_BYTES = 16 * 1024 * 1024;
 function refuse(res: ServerResponse, status: number, type: string, message: string): void {
   const body = JSON.stringify({ __type: `com.amazon.coral.service#${type}`, message });
   res.writeHead(status, { 'content-type': 'application/x-amz-json-1.0', 'content-length': Buffer.byteLength(body), connection: 'close' }).end(body);
-}
-
-async function readBody(req: IncomingMessage): Promise<Buffer | undefined> {
-  const chunks: Buffer[] = [];
-  let size = 0;
-  for await (const chunk of req) {
-    size += (chunk as Buffer).length;
-    if (size > MAX_REQUEST_BYTES) return undefined;
-    chunks.push(chunk as Buffer);
-  }
-  return Buffer.concat(chunks);
 }
 
 /** Puts the signature check in front of dynalite's own request handler on `server`. */
@@ -39,10 +29,15 @@ export function requireSignatures(server: Server, credentials: AccessKeyPair, re
     void (async () => {
       if (req.headers.origin !== undefined) return refuse(res, 403, 'AccessDeniedException', 'Browser requests are not served: the embedded DynamoDB is for the local API and the AWS SDK.');
       if (req.headers.authorization === undefined) return refuse(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
-      const body = await readBody(req);
-      if (!body) return refuse(res, 413, 'RequestEntityTooLarge', 'Request must be smaller than 16 MB.');
+      let body: Buffer;
+      try {
+        body = await readBody(req, MAX_REQUEST_BYTES);
+      } catch (error) {
+        if (!(error instanceof BodyTooLarge)) throw error;
+        return refuse(res, 413, 'RequestEntityTooLarge', 'Request must be smaller than 16 MB.');
+      }
       const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
-      const headers = Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name, Array.isArray(value) ? value.join(',') : (value ?? '')]));
+      const headers = headersOf(req);
       const verified = await verifySigV4({ method: req.method ?? 'POST', url, headers, body: body.toString('utf8') }, account, '', 'dynamodb');
       if (!verified.ok) return refuse(res, 400, 'UnrecognizedClientException', verified.message);
       // dynalite reads the request as a stream: hand it the body already read.
