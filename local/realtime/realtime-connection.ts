@@ -70,7 +70,9 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   const idleFromNow = () => {
     idleDeadline = Date.now() + limits.idleTimeoutMs;
     clearTimeout(idle);
-    idle = setTimeout(closeIfIdle, limits.idleTimeoutMs);
+    // Checked after the event loop's I/O: a start that arrived while the process was busy past the deadline is
+    // read (and holds the close off) before the timer may close its socket.
+    idle = setTimeout(() => setImmediate(closeIfIdle), limits.idleTimeoutMs);
   };
   // A start still being authorized holds the close off; when it fails it checks the deadline again.
   function closeIfIdle() {

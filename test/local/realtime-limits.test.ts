@@ -86,6 +86,16 @@ describe('real-time limits, as AppSync sets them', () => {
     expect(watching.socket.readyState).toBe(watching.socket.OPEN);
   });
 
+  it('serves a start sent before the idle deadline but read after it, when the process was busy in between', async () => {
+    const session = await connect();
+    session.send(startMessage('late', bulky('lim-busy', 1), auth()));
+    // The server shares this process: blocked past the deadline, it finds the timer due and the start unread.
+    const until = Date.now() + IDLE_MS + 300;
+    while (Date.now() < until);
+
+    expect(await session.next((frame) => frame.id === 'late')).toEqual({ type: 'start_ack', id: 'late' });
+  });
+
   it('keeps the idle deadline for a socket that only sends stops for unknown ids or failing starts', async () => {
     const stopping = await connect();
     const failing = await connect();
