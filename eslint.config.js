@@ -17,6 +17,17 @@ export default [
     ...allRules,
   },
   {
+    // Refusals go through fail() (resolvers/lib/errors.ts), whose errorType the schema's ErrorType types.
+    files: ['resolvers/**/*.ts'],
+    ignores: ['resolvers/lib/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='util'][callee.property.name='error']", message: 'Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema\'s ErrorType values.' },
+      ],
+    },
+  },
+  {
     files: ['dist/resolvers/**/*.js'],
     languageOptions: {
       parser: tsParser,
