@@ -11,11 +11,12 @@ const schema = buildSchema(
 );
 
 describe('the error catalogue', () => {
-  it("is the schema's ErrorType enum: the Lambdas' statuses name each value, and each value's description gives that status", () => {
-    const values = (schema.getType('ErrorType') as GraphQLEnumType).getValues();
+  it("is the schema's ErrorType enum: the Lambdas' statuses name each value, and the enum's description gives each its status", () => {
+    const errorType = schema.getType('ErrorType') as GraphQLEnumType;
+    const values = errorType.getValues().map((value) => value.name);
 
-    expect(values.map((value) => value.name).sort()).toEqual(Object.keys(errorStatus).sort());
-    for (const value of values) expect(value.description).toContain(`(HTTP ${errorStatus[value.name as keyof typeof errorStatus]})`);
+    expect(values.sort()).toEqual(Object.keys(errorStatus).sort());
+    for (const value of values) expect(errorType.description).toContain(`- ${value} (HTTP ${errorStatus[value as keyof typeof errorStatus]}):`);
   });
 
   it('types the errorType a resolver raises (a misspelt one does not compile)', () => {
