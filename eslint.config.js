@@ -9,7 +9,8 @@ const allRules = await appsyncRules();
 
 export default [
   {
-    files: ['resolvers/**/*.ts'],
+    // shared/ runs in the resolvers too.
+    files: ['resolvers/**/*.ts', 'shared/**/*.ts'],
     languageOptions: {
       parser: tsParser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },

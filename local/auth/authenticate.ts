@@ -7,7 +7,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../graphql/graphql-api';
-import { cognitoIdentity, tokenFromAuthorization, type VerifiedToken } from './cognito-tokens';
+import { userPoolIdentity } from '../../functions/core/user-pool-identity';
+import { tokenFromAuthorization, type VerifiedToken } from './cognito-tokens';
 import { verifySigV4, type LocalAccount, type SignedRequest } from './sigv4';
 
 export interface AuthConfig {
@@ -53,5 +54,5 @@ export async function authenticate(config: AuthConfig, request: SignedRequest, s
       message: verified.reason === 'expired' ? 'Token has expired.' : 'Valid authorization header not provided: the token is not a user-pool token of this API.',
     };
   }
-  return { ok: true, caller: { authMode: 'AMAZON_COGNITO_USER_POOLS', identity: cognitoIdentity(verified.claims, sourceIp), headers } };
+  return { ok: true, caller: { authMode: 'AMAZON_COGNITO_USER_POOLS', identity: userPoolIdentity(verified.claims, sourceIp), headers } };
 }

@@ -1,5 +1,5 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { mayAccessProject, notAuthorizedMessage } from '../lib/access';
+import { mayAccessProject, notAuthorizedMessage } from '../../shared/project-access';
 import type { ProjectStash } from '../lib/pipeline';
 import { fail } from '../lib/errors';
 
