@@ -10,7 +10,7 @@ import { UploadFileDocument } from '../generated/operations';
 import { bundleIfChanged } from '../infra/bundle';
 import { startLocalServer, type LocalServer } from '../local/server';
 import { storageClients } from '../local/storage/index';
-import { closeClient, postJson } from './http-client';
+import { closeHttpAgents, postGraphQL, postJson, type Json } from '../test/support/graphql-http';
 
 export interface Bench {
   server: LocalServer;
@@ -32,7 +32,7 @@ export async function startBench(): Promise<Bench> {
     s3,
     bearer,
     async close() {
-      closeClient();
+      closeHttpAgents();
       dynamodb.destroy();
       s3.destroy();
       await server.close();
@@ -40,12 +40,9 @@ export async function startBench(): Promise<Bench> {
   };
 }
 
-// Answers are read field by field, as a client would.
-type Json = any;
-
 /** POST /graphql with the API key; throws on a non-200 answer or GraphQL errors. */
 export async function graphql(bench: Bench, query: string, variables: Record<string, unknown>): Promise<Json> {
-  const { status, body } = await postJson(bench.server.graphqlUrl, { 'x-api-key': bench.server.apiKey }, { query, variables });
+  const { status, body } = await postGraphQL(bench.server.graphqlUrl, { query, variables }, { 'x-api-key': bench.server.apiKey });
   if (status !== 200 || body.errors) throw new Error(`GraphQL ${status}: ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
 }
@@ -59,7 +56,7 @@ export async function uploadViaApi(bench: Bench, projectID: string, fileName: st
 /** POST /upload (the legacy REST endpoint) with a user-pool token. */
 export async function uploadViaRest(bench: Bench, projectID: string, fileName: string, bytes: Buffer): Promise<Json> {
   const input = { file_content: bytes.toString('base64'), file_name: fileName, project_id: projectID, file_type: 'bin' };
-  const { status, body } = await postJson(bench.server.restUrl, { authorization: bench.bearer }, input);
+  const { status, body } = await postJson(bench.server.restUrl, input, { authorization: bench.bearer });
   if (status !== 200) throw new Error(`POST /upload ${status}: ${JSON.stringify(body)}`);
   return body.file;
 }

@@ -6,7 +6,7 @@
  */
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { postJson } from '../http-client';
+import { postGraphQL } from '../../test/support/graphql-http';
 import type { Bench } from '../context';
 import { comparePair, type Pair, type RunOptions } from '../measure';
 
@@ -31,7 +31,7 @@ export async function typename(bench: Bench, options: RunOptions): Promise<Pair>
   const echo = await startEchoServer();
   const headers = { 'x-api-key': bench.server.apiKey };
   const expect = async (url: string) => {
-    const { status, body } = await postJson(url, headers, QUERY);
+    const { status, body } = await postGraphQL(url, QUERY, headers);
     if (status !== 200 || body.data?.__typename !== 'Query') throw new Error(`{ __typename } answered ${status} ${JSON.stringify(body)}`);
   };
   try {
