@@ -21,7 +21,13 @@ export type Authentication = { ok: true; caller: Caller } | { ok: false; message
 
 // Digests have one length whatever the keys hold (timingSafeEqual throws on buffers of different byte lengths).
 const digest = (value: string) => createHash('sha256').update(value).digest();
-const sameKey = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+// The API's own key is hashed once, not on every request.
+const keyDigests = new Map<string, Buffer>();
+const sameKey = (given: string, apiKey: string) => {
+  let expected = keyDigests.get(apiKey);
+  if (!expected) keyDigests.set(apiKey, (expected = digest(apiKey)));
+  return timingSafeEqual(digest(given), expected);
+};
 
 /** `request.headers`: names in lower case; the body and URL matter for SigV4 only. */
 export async function authenticate(config: AuthConfig, request: SignedRequest, sourceIp: string): Promise<Authentication> {
