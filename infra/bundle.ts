@@ -11,6 +11,7 @@ import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { lambdas, pipelineFunctions, resolverCodeName, resolvers } from './api-definition';
+import { sdkSchemaLiteralKeys } from './sdk-schema-keys';
 
 /** The folder holding package.json, found from this module wherever it runs: as source, or bundled into the local server. */
 export const projectRoot = (() => {
@@ -49,9 +50,18 @@ const lambdaOptions: BuildOptions = {
   format: 'esm',
   platform: 'node',
   target: 'node22',
+  // The SDK's ES modules (its packages' "module" field) tree-shake per command; its CommonJS builds are one
+  // file per package, kept whole (client-s3: 147 KB in every bundle, 53 KB as ES modules).
+  mainFields: ['module', 'main'],
+  // The environment's credentials instead of the SDK's default chain (functions/core/lambda-credentials.ts says why).
+  alias: { '@aws-sdk/credential-provider-node': path.join(projectRoot, 'functions', 'core', 'lambda-credentials.ts') },
+  plugins: [sdkSchemaLiteralKeys],
   minify: true,
+  // Stack traces still name the TypeScript file, line and column (NODE_OPTIONS=--enable-source-maps); the sources'
+  // text stays out of the map, which is then under a quarter of the size (upload: 0.7 MB, not 3.2).
   sourcemap: true,
-  // Bundled CommonJS dependencies (the AWS SDK) call require() at run time.
+  sourcesContent: false,
+  // Bundled CommonJS dependencies (e.g. debug, under file-type) call require() for Node built-ins at run time.
   banner: { js: "import { createRequire as __createRequire } from 'node:module'; const require = __createRequire(import.meta.url);" },
   logLevel: 'warning',
 };
@@ -109,7 +119,7 @@ async function isCurrent(): Promise<boolean> {
   try {
     const record = JSON.parse(await readFile(buildRecord, 'utf8')) as BuildRecord;
     const builtAt = (await stat(buildRecord)).mtimeMs;
-    const sources = [...record.inputs, path.join(projectRoot, 'infra', 'api-definition.ts'), path.join(projectRoot, 'infra', 'bundle.ts')];
+    const sources = [...record.inputs, ...['api-definition.ts', 'bundle.ts', 'sdk-schema-keys.ts'].map((file) => path.join(projectRoot, 'infra', file))];
     const [inputTimes] = await Promise.all([Promise.all(sources.map(async (file) => (await stat(file)).mtimeMs)), Promise.all(record.outputs.map((file) => stat(file)))]);
     return inputTimes.every((time) => time <= builtAt);
   } catch {

@@ -4,10 +4,10 @@
  * fields open only to IAM. The same code signs for the local server, which
  * verifies SigV4 against its local credentials.
  */
-import { defaultProvider } from '@aws-sdk/credential-provider-node';
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
+import { defaultProvider } from './lambda-credentials';
 
 const TIMEOUT_MS = 5_000;
 

@@ -202,11 +202,13 @@ export interface StorageClients {
 
 /** Clients for the configured storage. Endpoints, region and credentials come from the SDK's standard environment. */
 export function createStorageClients(config: FunctionConfig): StorageClients {
-  return {
-    s3: new S3Client({ forcePathStyle: config.s3ForcePathStyle }),
-    dynamodb: new DynamoDBClient({}),
-  };
+  return { s3: createS3Client(config), dynamodb: new DynamoDBClient({}) };
 }
+
+const createS3Client = (config: FunctionConfig) => new S3Client({ forcePathStyle: config.s3ForcePathStyle });
+
+/** Presigning alone, for a function with no table access: its bundle then carries no DynamoDB client (~70 KB). */
+export const createTransferStore = (config: FunctionConfig) => s3TransferStore(createS3Client(config), config.filesBucket);
 
 export function createStores(config: FunctionConfig, clients: StorageClients = createStorageClients(config)) {
   return {

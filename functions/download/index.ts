@@ -9,7 +9,7 @@ import { answerWithData, type ErrorAnswer } from '../core/answer';
 import { readConfig } from '../core/config';
 import { signDownloads, type DownloadSource } from '../core/download-url';
 import type { LambdaContext } from '../core/resolver-event';
-import { createStores } from '../core/storage';
+import { createTransferStore } from '../core/storage';
 import type { TransferStore } from '../core/transfers';
 
 /** What signDownloadUrl sends for each file. */
@@ -20,7 +20,7 @@ export interface DownloadPayload {
 export type DownloadResult = { url: string | null } | ErrorAnswer;
 
 let transfers: TransferStore | undefined;
-const containerTransfers = (): TransferStore => (transfers ??= createStores(readConfig()).transfers);
+const containerTransfers = (): TransferStore => (transfers ??= createTransferStore(readConfig()));
 
 export async function handleDownload(batch: DownloadPayload[], context: LambdaContext, getTransfers: () => TransferStore): Promise<DownloadResult[]> {
   const answer = await answerWithData('downloadUrl', context.awsRequestId, 'Signing the download URL failed unexpectedly', async () =>
