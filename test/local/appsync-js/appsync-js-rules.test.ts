@@ -104,6 +104,12 @@ describe('APPSYNC_JS language rules', () => {
     expect(() => code.request({})).toThrow(`${name}() is not supported by APPSYNC_JS`);
   });
 
+  it("a denied method called at the bundle's top level fails the load", async () => {
+    const source = `const box = JSON.parse('{}');\nbox.value = 'x';\nconst padded = box.value.padStart(3);\nexport function request(ctx: any) { return { payload: padded }; }\nexport function response(ctx: any) { return ctx.result; }\n`;
+
+    await expect(loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'))).rejects.toThrow(/code\.js failed in its top-level code: String\.prototype\.padStart\(\) is not supported by APPSYNC_JS/);
+  });
+
   it('`npm run lint` applies every rule (the type-aware ones too) to the bundles in dist/resolvers', async () => {
     // A bundle among the built ones, as the lint step sees them (dist/ is built by the test set-up).
     const probe = path.join(path.dirname(bundlePaths.resolver('x')), `rules-probe-${process.pid}`, 'code.js');
