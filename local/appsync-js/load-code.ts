@@ -7,7 +7,8 @@
 import { transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
-import { checkAppsyncCode } from './check-code';
+import { bundlePaths } from '../../infra/bundle';
+import { refuseUnsupportedBundle } from './code-verdicts';
 import { denyMethods } from './denied-methods';
 import * as dynamodbHelpers from './dynamodb-helpers';
 import { dynamodbHelperStubs, unsupportedModule } from './not-supported';
@@ -34,7 +35,7 @@ function requireRuntimeModule(specifier: string): unknown {
 
 export async function loadResolverCode(bundlePath: string): Promise<ResolverCode> {
   const source = await readFile(bundlePath, 'utf8');
-  checkAppsyncCode(source, bundlePath);
+  await refuseUnsupportedBundle(source, bundlePath, bundlePaths.appsyncVerdicts);
   // Only the module syntax changes (ESM → a function body); the code is the bundle's.
   const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcemap: 'inline', sourcefile: bundlePath });
   // As APPSYNC_JS: no eval, no Function("…") (nor through a function's constructor), no WebAssembly.
