@@ -1,11 +1,10 @@
-// Lints APPSYNC_JS with AppSync's own rules (local/appsync-js/appsync-js-rules.js):
-// the sources under resolvers/, and — because bundles pull in code from
-// elsewhere (infra/, generated/) — every built bundle under dist/resolvers/,
-// which is what AppSync is given. `npm run lint` builds dist/ first.
+// Lints the APPSYNC_JS sources under resolvers/ with AppSync's own rules
+// (local/appsync-js/appsync-js-rules.js). The built bundles, which also hold
+// code from elsewhere (infra/, generated/) and are what AppSync is given, are
+// checked with the same rules by the build itself (infra/bundle.ts), which
+// `npm run lint` runs first.
 import tsParser from '@typescript-eslint/parser';
 import { allRules as appsyncRules } from './local/appsync-js/appsync-js-rules.js';
-
-const allRules = await appsyncRules();
 
 export default [
   {
@@ -15,7 +14,7 @@ export default [
       parser: tsParser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
-    ...allRules,
+    ...(await appsyncRules()),
   },
   {
     // Refusals go through fail() (resolvers/lib/errors.ts), whose errorType the schema's ErrorType types.
@@ -27,14 +26,5 @@ export default [
         { selector: "CallExpression[callee.object.name='util'][callee.property.name='error']", message: 'Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema\'s ErrorType values.' },
       ],
     },
-  },
-  {
-    files: ['dist/resolvers/**/*.js'],
-    languageOptions: {
-      parser: tsParser,
-      // The type-aware rules need a program holding the bundles.
-      parserOptions: { project: './tsconfig.bundles.json', tsconfigRootDir: import.meta.dirname },
-    },
-    ...allRules,
   },
 ];

@@ -10,6 +10,8 @@ import { existsSync } from 'node:fs';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { UnsupportedCodeError } from '../local/appsync-js/check-code';
+import { checkBuiltBundles } from '../local/appsync-js/code-verdicts';
 import { lambdas, pipelineFunctions, resolverCodeName, resolvers } from './api-definition';
 import { sdkSchemaLiteralKeys } from './sdk-schema-keys';
 
@@ -28,6 +30,8 @@ export const distDir = path.join(projectRoot, 'dist');
 export const bundlePaths = {
   resolver: (codeName: string) => path.join(distDir, 'resolvers', `${codeName}.js`),
   pipelineFunction: (name: string) => path.join(distDir, 'resolvers', 'functions', `${name}.js`),
+  /** What AppSync's rules found in each APPSYNC_JS bundle, by content hash: the build writes it, the local loader reads it. */
+  appsyncVerdicts: path.join(distDir, 'resolvers', 'appsync-verdicts.json'),
   lambda: (name: string) => path.join(distDir, 'functions', name, 'index.mjs'),
   filesPage: path.join(distDir, 'web', 'files.js'),
 };
@@ -104,22 +108,33 @@ export async function bundleAll(): Promise<void> {
     (await build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name), metafile: true })).metafile,
   );
   const pageBuild = build({ ...browserOptions, entryPoints: [path.join(projectRoot, 'web', 'files', 'main.tsx')], outfile: bundlePaths.filesPage, metafile: true }).then((r) => r.metafile);
-  const metafiles = await Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds, pageBuild]);
+  // AppSync's check of the code it is given runs while esbuild builds the rest.
+  const appsyncCheck = Promise.all([...resolverBuilds, ...functionBuilds]).then((built) =>
+    checkBuiltBundles(built.flatMap((m) => Object.keys(m.outputs)).map((name) => path.resolve(name)), bundlePaths.appsyncVerdicts),
+  );
+  const [builds, check] = await Promise.allSettled([Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds, pageBuild]), appsyncCheck]);
+  if (builds.status === 'rejected') throw builds.reason;
+  const metafiles = builds.value;
   // esbuild names files relative to the working directory; the record keeps them absolute.
   const absolute = (names: string[]) => names.map((name) => path.resolve(name));
   const record: BuildRecord = {
     inputs: [...new Set(absolute(metafiles.flatMap((m) => Object.keys(m.inputs))))].sort(),
-    outputs: absolute(metafiles.flatMap((m) => Object.keys(m.outputs))).sort(),
+    outputs: [...absolute(metafiles.flatMap((m) => Object.keys(m.outputs))), bundlePaths.appsyncVerdicts].sort(),
   };
+  // Also when the check refused a bundle: the next start need not build, its loader refuses the bundle by the record.
   await writeFile(buildRecord, JSON.stringify(record, null, 2));
+  if (check.status === 'rejected') throw check.reason;
 }
+
+/** What decides the recorded verdicts besides the bundles: the rules and how they are applied. */
+const appsyncCheckFiles = ['local/appsync-js/appsync-js-rules.js', 'local/appsync-js/check-code.ts'];
 
 /** Whether dist/ was built, completely, after every file it was built from last changed. */
 async function isCurrent(): Promise<boolean> {
   try {
     const record = JSON.parse(await readFile(buildRecord, 'utf8')) as BuildRecord;
     const builtAt = (await stat(buildRecord)).mtimeMs;
-    const sources = [...record.inputs, ...['api-definition.ts', 'bundle.ts', 'sdk-schema-keys.ts'].map((file) => path.join(projectRoot, 'infra', file))];
+    const sources = [...record.inputs, ...['infra/api-definition.ts', 'infra/bundle.ts', 'infra/sdk-schema-keys.ts', ...appsyncCheckFiles].map((file) => path.join(projectRoot, file))];
     const [inputTimes] = await Promise.all([Promise.all(sources.map(async (file) => (await stat(file)).mtimeMs)), Promise.all(record.outputs.map((file) => stat(file)))]);
     return inputTimes.every((time) => time <= builtAt);
   } catch {
@@ -136,5 +151,9 @@ export async function bundleIfChanged(): Promise<'built' | 'current'> {
 }
 
 if (process.argv[1] === fileURLToPath(import.meta.url)) {
-  await bundleAll();
+  await bundleAll().catch((error: unknown) => {
+    // Code AppSync would refuse is named rule by rule (by the message), not with a stack trace.
+    console.error(error instanceof UnsupportedCodeError ? error.message : error);
+    process.exitCode = 1;
+  });
 }

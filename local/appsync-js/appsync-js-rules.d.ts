@@ -2,5 +2,4 @@ import type { Linter } from 'eslint';
 
 type RuleSet = Required<Pick<Linter.Config, 'plugins' | 'rules'>>;
 
-export const syntaxRules: RuleSet;
 export function allRules(): Promise<RuleSet>;

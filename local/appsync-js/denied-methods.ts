@@ -2,8 +2,8 @@
  * The built-in methods the APPSYNC_JS runtime does not implement, as
  * `@aws-appsync/eslint-plugin`'s no-disallowed-methods rule lists them
  * (its DENIED_METHODS, not exported; a test keeps this copy equal to it).
- * The rule needs a TypeScript program, so only `npm run lint` applies it;
- * the sandbox replaces each method so that a call fails, naming it, as on AppSync.
+ * The rule (applied by the build and the loader) sees only calls whose types show
+ * them; the sandbox replaces each method so that any call fails, naming it, as on AppSync.
  */
 export const DENIED_METHODS = [
   'Array.copyWithin', 'Array.entries', 'Array.from', 'Array.group', 'Array.groupToMap', 'Array.keys', 'Array.of',

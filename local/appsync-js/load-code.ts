@@ -7,7 +7,8 @@
 import { transform } from 'esbuild';
 import { readFile } from 'node:fs/promises';
 import vm from 'node:vm';
-import { checkAppsyncCode } from './check-code';
+import { bundlePaths } from '../../infra/bundle';
+import { refuseUnsupportedBundle } from './code-verdicts';
 import { denyMethods } from './denied-methods';
 import * as dynamodbHelpers from './dynamodb-helpers';
 import { dynamodbHelperStubs, unsupportedModule } from './not-supported';
@@ -34,17 +35,32 @@ function requireRuntimeModule(specifier: string): unknown {
 
 export async function loadResolverCode(bundlePath: string): Promise<ResolverCode> {
   const source = await readFile(bundlePath, 'utf8');
-  checkAppsyncCode(source, bundlePath);
+  await refuseUnsupportedBundle(source, bundlePath, bundlePaths.appsyncVerdicts);
   // Only the module syntax changes (ESM → a function body); the code is the bundle's.
   const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcemap: 'inline', sourcefile: bundlePath });
   // As APPSYNC_JS: no eval, no Function("…") (nor through a function's constructor), no WebAssembly.
   const sandbox = vm.createContext({ console }, { codeGeneration: { strings: false, wasm: false } });
   const wrapper = vm.runInContext(`(function (require, module, exports) {\n${code}\n})`, sandbox, { filename: bundlePath });
-  const module = { exports: {} as Partial<ResolverCode> };
-  wrapper(requireRuntimeModule, module, module.exports);
-  // After the module is defined: esbuild's module helpers use Object.defineProperty and the like.
-  denyMethods(vm.runInContext('({ Array, Object, String, Date })', sandbox));
-  const { request, response } = module.exports;
+  const builtins = vm.runInContext('({ Array, Object, String, Date })', sandbox);
+  // esbuild's CommonJS helpers (Object.defineProperty and the like) bind the exports before the
+  // module's own first statement runs: the methods are denied from there on, top level included.
+  let exports: Partial<ResolverCode> = {};
+  const module = {
+    get exports() {
+      return exports;
+    },
+    set exports(bound: Partial<ResolverCode>) {
+      exports = bound;
+      denyMethods(builtins);
+    },
+  };
+  try {
+    wrapper(requireRuntimeModule, module, exports);
+  } catch (error) {
+    // The sandbox's errors are of its own realm (not `instanceof Error` here).
+    throw new Error(`${bundlePath} failed in its top-level code: ${String((error as { message?: unknown } | undefined)?.message ?? error)}`);
+  }
+  const { request, response } = exports;
   if (typeof request !== 'function' || typeof response !== 'function') {
     throw new Error(`${bundlePath} must export request(ctx) and response(ctx)`);
   }

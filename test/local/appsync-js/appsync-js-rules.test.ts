@@ -1,10 +1,11 @@
-import { ESLint } from 'eslint';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createHash } from 'node:crypto';
+import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { pipelineFunctions, resolverCodeName, resolvers } from '../../../infra/api-definition';
 import { bundleAppsyncCode, bundlePaths, projectRoot } from '../../../infra/bundle';
-import { syntaxRules } from '../../../local/appsync-js/appsync-js-rules.js';
+import { checkBuiltBundles, refuseUnsupportedBundle } from '../../../local/appsync-js/code-verdicts';
 import { DENIED_METHODS } from '../../../local/appsync-js/denied-methods';
 import { loadResolverCode } from '../../../local/appsync-js/load-code';
 
@@ -93,30 +94,72 @@ describe('APPSYNC_JS language rules', () => {
   });
 
   it.each([
-    ['String.prototype.padStart', "'x'.padStart(3)"],
-    ['Array.from', 'Array.from("ab")'],
-    ['Array.prototype.keys', '[1].keys()'],
-    ['Object.freeze', 'Object.freeze({})'],
-    ['Date.prototype.setTime', 'new Date(0).setTime(1)'],
-  ])('a call of %s, which APPSYNC_JS does not implement, fails naming it', async (name, expression) => {
-    const code = await loadResolverCode(await tempBundle({ 'code.ts': `export function request(ctx: any) { return { payload: ${expression} }; }\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts'));
+    ['@aws-appsync/no-recursion', 'recursion', 'const depth = (n: number): number => (n > 0 ? depth(n - 1) : 0);\nexport function request(ctx: any) { return { payload: depth(3) }; }', 'depth(n - 1)'],
+    ['@aws-appsync/no-function-passing', 'a function passed as an argument', 'const twice = (f: () => number) => f() + f();\nexport function request(ctx: any) { return { payload: twice(() => 1) }; }', 'twice(() => 1)'],
+    ['@aws-appsync/no-disallowed-methods', "'x'.padStart(3)", "export function request(ctx: any) { return { payload: 'x'.padStart(3) }; }", 'padStart'],
+  ])('the local loader refuses %s (%s), a rule that needs types, naming it, the line and the source file', async (rule, _case, code, text) => {
+    const file = await tempBundle({ 'code.ts': `${code}\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts');
+    const bundle = await readFile(file, 'utf8');
+
+    const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
+
+    expect(refusal.split('\n')).toEqual(expect.arrayContaining([problemAt(bundle, rule, text)]));
+    expect(refusal).toMatch(new RegExp(`${rule}: .*\\(in .*code\\.ts\\)`));
+  });
+
+  // Calls whose receiver has no type (JSON.parse gives `any`): the rule cannot see them, the sandbox fails them.
+  it.each([
+    ['String.prototype.padStart', "'x'", 'padStart(3)'],
+    ['Array.from', 'Array', 'from("ab")'],
+    ['Array.prototype.keys', '[1]', 'keys()'],
+    ['Object.freeze', 'Object', 'freeze({})'],
+    ['Date.prototype.setTime', 'new Date(0)', 'setTime(1)'],
+  ])('a call of %s that no type shows, which APPSYNC_JS does not implement, fails naming it', async (name, value, call) => {
+    const source = `export function request(ctx: any) { const box = JSON.parse('{}'); box.value = ${value}; return { payload: box.value.${call} }; }\nexport function response(ctx: any) { return ctx.result; }\n`;
+    const code = await loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'));
 
     expect(() => code.request({})).toThrow(`${name}() is not supported by APPSYNC_JS`);
   });
 
-  it('`npm run lint` applies every rule (the type-aware ones too) to the bundles in dist/resolvers', async () => {
-    // A bundle among the built ones, as the lint step sees them (dist/ is built by the test set-up).
-    const probe = path.join(path.dirname(bundlePaths.resolver('x')), `rules-probe-${process.pid}`, 'code.js');
-    await mkdir(path.dirname(probe), { recursive: true });
-    try {
-      await bundled({ 'helper.ts': 'export const twice = (f: () => number) => f() + f();\n', 'code.ts': 'import { twice } from "./helper";\nexport function request(ctx: any) { return { payload: twice(() => 1) }; }\nexport function response(ctx: any) { return ctx.result; }\n' }, 'code.ts', probe);
+  it("a denied method called at the bundle's top level fails the load", async () => {
+    const source = `const box = JSON.parse('{}');\nbox.value = 'x';\nconst padded = box.value.padStart(3);\nexport function request(ctx: any) { return { payload: padded }; }\nexport function response(ctx: any) { return ctx.result; }\n`;
 
-      const [result] = await new ESLint({ cwd: projectRoot }).lintFiles([probe]);
+    await expect(loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'))).rejects.toThrow(/code\.js failed in its top-level code: String\.prototype\.padStart\(\) is not supported by APPSYNC_JS/);
+  });
+});
 
-      expect(result.messages.map((m) => m.ruleId)).toContain('@aws-appsync/no-function-passing');
-    } finally {
-      await rm(path.dirname(probe), { recursive: true, force: true });
-    }
+describe('verdicts recorded by the build', () => {
+  const hashOf = (source: string) => createHash('sha256').update(source).digest('hex');
+  const fine = 'export function request(ctx: any) { return {}; }\nexport function response(ctx: any) { return ctx.result; }\n';
+
+  it('the build records, by content hash, that every bundle in dist/resolvers passed', async () => {
+    const verdicts = JSON.parse(await readFile(bundlePaths.appsyncVerdicts, 'utf8')) as Record<string, unknown[]>;
+    const bundles = [...resolvers.map((r) => bundlePaths.resolver(resolverCodeName(r))), ...Object.keys(pipelineFunctions).map(bundlePaths.pipelineFunction)];
+
+    for (const bundle of bundles) expect(verdicts[hashOf(await readFile(bundle, 'utf8'))], bundle).toEqual([]);
+  });
+
+  it("the build's check records each bundle's verdict and refuses, naming the rule, a bundle that breaks one", async () => {
+    const good = await tempBundle({ 'code.ts': fine }, 'code.ts');
+    const bad = await tempBundle({ 'code.ts': `const f = (n: number): number => (n ? f(n - 1) : 0);\n${fine.replace('{}', '{ payload: f(2) }')}` }, 'code.ts');
+    const record = path.join(path.dirname(good), 'verdicts.json');
+
+    await expect(checkBuiltBundles([good, bad], record)).rejects.toThrow(new RegExp(`^AppSync would refuse this code .*\\n  ${bad}:\\d+:\\d+ @aws-appsync/no-recursion: `, 's'));
+
+    const verdicts = JSON.parse(await readFile(record, 'utf8')) as Record<string, { rule: string }[]>;
+    expect(verdicts[hashOf(await readFile(good, 'utf8'))]).toEqual([]);
+    expect(verdicts[hashOf(await readFile(bad, 'utf8'))].map((p) => p.rule)).toContain('@aws-appsync/no-recursion');
+  });
+
+  it('the loader takes a recorded verdict as it is, and checks a bundle whose content the record does not hold (edited after the build)', async () => {
+    const file = await tempBundle({ 'code.ts': fine }, 'code.ts');
+    const built = await readFile(file, 'utf8');
+    const record = path.join(path.dirname(file), 'verdicts.json');
+    await writeFile(record, JSON.stringify({ [hashOf(built)]: [{ line: 1, column: 1, rule: 'recorded-rule', message: 'as recorded' }] }));
+
+    await expect(refuseUnsupportedBundle(built, file, record)).rejects.toThrow(`${file}:1:1 recorded-rule: as recorded`);
+    const edited = `${built}\nfunction again(n) { return n ? again(n - 1) : 0; }\nagain(1);\n`;
+    await expect(refuseUnsupportedBundle(edited, file, record)).rejects.toThrow(/@aws-appsync\/no-recursion/);
   });
 });
 
@@ -126,11 +169,5 @@ describe('the rule sets', () => {
     const listed = /const DENIED_METHODS = \[([^\]]*)\]/.exec(rule)?.[1] ?? '';
 
     expect(DENIED_METHODS).toEqual([...listed.matchAll(/'([\w.]+)'/g)].map((match) => match[1]));
-  });
-  it("the loader's set is exactly the plugin's base set (the rules needing no types), plus the page's extras", async () => {
-    const { default: appsync } = await import('@aws-appsync/eslint-plugin');
-    const base = appsync.configs?.base as { rules: Record<string, unknown> };
-
-    expect(Object.keys(syntaxRules.rules).sort()).toEqual([...Object.keys(base.rules), 'no-restricted-syntax'].sort());
   });
 });
