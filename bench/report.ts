@@ -1,6 +1,5 @@
 /** Markdown tables for stdout. */
 import { ratio, type Pair } from './measure';
-import type { MemoryResult, Usage } from './scenarios/memory';
 import type { NotifyResult } from './scenarios/notify-latency';
 import type { LargeTransferResult } from './scenarios/large-transfer';
 
@@ -49,30 +48,6 @@ export function notifyTable(result: NotifyResult, bodyBytes: number): string {
     ),
     '',
     `The frame arrived before the HTTP response in ${result.frameFirst} of ${roundTrip.samples} iterations (negative lag).`,
-  ].join('\n');
-}
-
-export function memoryTable(result: MemoryResult): string {
-  const uploaded = result.fileBytes * result.uploads;
-  const perFile = (bytes: number) => times(bytes / result.fileBytes);
-  const perUploaded = (bytes: number) => (bytes / uploaded).toFixed(3);
-  const rows = (label: string, usage: Usage, total: boolean): string[][] => [
-    [`${label}: heapUsed`, mb(usage.heapUsed), perFile(usage.heapUsed), total ? perUploaded(usage.heapUsed) : '–'],
-    [`${label}: external (Buffers)`, mb(usage.external), perFile(usage.external), total ? perUploaded(usage.external) : '–'],
-    [`${label}: RSS`, mb(usage.rss), perFile(usage.rss), total ? perUploaded(usage.rss) : '–'],
-  ];
-  return [
-    table(
-      ['memory growth (whole process)', 'MiB', `÷ file size (${result.fileBytes.toLocaleString('en-US')} B)`, `÷ bytes uploaded (${uploaded.toLocaleString('en-US')} B)`],
-      [
-        ...rows(`**peak** during ${result.uploads} back-to-back uploads`, result.peak, true),
-        ...rows('retained after them + full GC', result.retained, true),
-        ...rows('one upload after a full GC (median peak)', result.perUpload, false),
-      ],
-    ),
-    '',
-    `${result.uploads} sequential uploadFile calls of ${result.fileBytes.toLocaleString('en-US')} bytes, then ${result.uploads} more one at a time; ` +
-      `${result.samples} samples of process.memoryUsage() every 2 ms${result.gc ? ', full GC before each baseline' : ' (no forced GC was available: baselines include garbage)'}.`,
   ].join('\n');
 }
 
