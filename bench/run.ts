@@ -30,7 +30,8 @@ const progress = (message: string) => process.stderr.write(`[bench] ${message}\n
 const throughputLines = (r: UploadThroughputResult): string =>
   `uploadFile of ${r.fileBytes.toLocaleString('en-US')} bytes, ${r.inFlight} in flight: ${r.apiFilesPerSecond.toFixed(0)} files/s; ` +
   `raw PutObject + conditional PutItem: ${r.rawFilesPerSecond.toFixed(0)} files/s; **ratio ${r.ratio.toFixed(2)}×** (goal ≥ 0.8×). ` +
-  `${r.rounds} rounds of ${r.perRound} per side, interleaved.`;
+  `${r.rounds} rounds of ${r.perRound} per side, interleaved. CPU of the bench process per file: API (the server) ${r.apiCpuMsPerFile.toFixed(2)} ms, ` +
+  `raw ${r.rawCpuMsPerFile.toFixed(2)} ms (raw ÷ API ${(r.rawCpuMsPerFile / r.apiCpuMsPerFile).toFixed(2)}×).`;
 
 function memoryLines(r: InlineMemoryResult): string {
   const times = (bytes: number) => `${(bytes / r.fileBytes).toFixed(2)}×`;

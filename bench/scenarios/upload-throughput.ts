@@ -31,6 +31,13 @@ export interface UploadThroughputResult {
   rawFilesPerSecond: number;
   /** api ÷ raw: the issue's goal is ≥ 0.8. */
   ratio: number;
+  /**
+   * CPU time (user + system) of this process per file: on the API side the
+   * server's alone, on the raw side the SDK calls'; both include dynalite and
+   * s3rver. Less sensitive than files/s to other load on the machine.
+   */
+  apiCpuMsPerFile: number;
+  rawCpuMsPerFile: number;
 }
 
 /** `count` raw uploads, `inFlight` at a time; milliseconds taken. */
@@ -53,21 +60,30 @@ export async function uploadThroughput(bench: Bench, { rounds, perRound }: Throu
     const raw = (round: number) => rawBurst(bench, `raw-${round}`, bytes, perRound);
     await api(-1);
     await raw(-1);
-    let apiMs = 0;
-    let rawMs = 0;
+    const totals = { api: { ms: 0, cpu: 0 }, raw: { ms: 0, cpu: 0 } };
+    const measure = async (side: 'api' | 'raw', round: number) => {
+      const cpu = process.cpuUsage();
+      totals[side].ms += await (side === 'api' ? api(round) : raw(round));
+      const { user, system } = process.cpuUsage(cpu);
+      totals[side].cpu += (user + system) / 1000;
+    };
     for (let round = 0; round < rounds; round += 1) {
-      if (round % 2 === 0) {
-        apiMs += await api(round);
-        rawMs += await raw(round);
-      } else {
-        rawMs += await raw(round);
-        apiMs += await api(round);
-      }
+      for (const side of round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const)) await measure(side, round);
     }
     const files = rounds * perRound;
-    const apiFilesPerSecond = files / (apiMs / 1000);
-    const rawFilesPerSecond = files / (rawMs / 1000);
-    return { fileBytes: THROUGHPUT_FILE_BYTES, inFlight: IN_FLIGHT, rounds, perRound, apiFilesPerSecond, rawFilesPerSecond, ratio: apiFilesPerSecond / rawFilesPerSecond };
+    const apiFilesPerSecond = files / (totals.api.ms / 1000);
+    const rawFilesPerSecond = files / (totals.raw.ms / 1000);
+    return {
+      fileBytes: THROUGHPUT_FILE_BYTES,
+      inFlight: IN_FLIGHT,
+      rounds,
+      perRound,
+      apiFilesPerSecond,
+      rawFilesPerSecond,
+      ratio: apiFilesPerSecond / rawFilesPerSecond,
+      apiCpuMsPerFile: totals.api.cpu / files,
+      rawCpuMsPerFile: totals.raw.cpu / files,
+    };
   } finally {
     client.close();
   }
