@@ -1,7 +1,8 @@
-/** The detail tables printed under the summary. */
+/** The detail tables and notes printed under the summary. */
 import { ratio } from './measure';
-import type { MemoryResult, Usage } from './scenarios/memory';
+import { SMALL_BYTES, type InlineMemoryResult } from './scenarios/inline-memory';
 import type { LargeTransferResult } from './scenarios/large-transfer';
+import type { UploadThroughputResult } from './scenarios/upload-throughput';
 
 const times = (value: number): string => `${value.toFixed(2)}×`;
 const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
@@ -9,27 +10,24 @@ const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
 const table = (header: string[], rows: string[][]): string =>
   [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
-export function memoryTable(result: MemoryResult): string {
-  const uploaded = result.fileBytes * result.uploads;
-  const perFile = (bytes: number) => times(bytes / result.fileBytes);
-  const perUploaded = (bytes: number) => (bytes / uploaded).toFixed(3);
-  const rows = (label: string, usage: Usage, total: boolean): string[][] => [
-    [`${label}: heapUsed`, mb(usage.heapUsed), perFile(usage.heapUsed), total ? perUploaded(usage.heapUsed) : '–'],
-    [`${label}: external (Buffers)`, mb(usage.external), perFile(usage.external), total ? perUploaded(usage.external) : '–'],
-    [`${label}: RSS`, mb(usage.rss), perFile(usage.rss), total ? perUploaded(usage.rss) : '–'],
-  ];
+export const throughputDetail = (r: UploadThroughputResult): string =>
+  `uploadFile of ${r.fileBytes.toLocaleString('en-US')} bytes, ${r.inFlight} in flight, from a client in another process: ${r.apiFilesPerSecond.toFixed(0)} files/s; ` +
+  `raw PutObject + conditional PutItem: ${r.rawFilesPerSecond.toFixed(0)} files/s. ${r.rounds} rounds of ${r.perRound} per side, interleaved. ` +
+  `CPU of the bench process (server and storage) per file: API ${r.apiCpuMsPerFile.toFixed(2)} ms, raw ${r.rawCpuMsPerFile.toFixed(2)} ms ` +
+  `(raw ÷ API ${(r.rawCpuMsPerFile / r.apiCpuMsPerFile).toFixed(2)}×, less moved by other load than files/s).`;
+
+export function inlineMemoryDetail(r: InlineMemoryResult): string {
+  const perFile = (bytes: number) => times(bytes / r.fileBytes);
+  const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   return [
     table(
-      ['memory growth (whole process)', 'MiB', `÷ file size (${result.fileBytes.toLocaleString('en-US')} B)`, `÷ bytes uploaded (${uploaded.toLocaleString('en-US')} B)`],
-      [
-        ...rows(`**peak** during ${result.uploads} back-to-back uploads`, result.peak, true),
-        ...rows('retained after them + full GC', result.retained, true),
-        ...rows('one upload after a full GC (median peak)', result.perUpload, false),
-      ],
+      [`one upload of ${r.fileBytes.toLocaleString('en-US')} bytes (server process)`, 'heap ÷ file', 'external ÷ file', 'RSS ÷ file', `heap, ${SMALL_BYTES.toLocaleString('en-US')}-byte file`, 'heap of the content alone ÷ file'],
+      r.paths.map((p) => [p.path, perFile(p.perUpload.heapUsed), perFile(p.perUpload.external), perFile(p.perUpload.rss), kib(p.perSmallUpload.heapUsed), times(p.marginalHeapPerByte)]),
     ),
     '',
-    `${result.uploads} sequential uploadFile calls of ${result.fileBytes.toLocaleString('en-US')} bytes, then ${result.uploads} more one at a time; ` +
-      `${result.samples} samples of process.memoryUsage() every 2 ms${result.gc ? ', full GC before each baseline' : ' (no forced GC was available: baselines include garbage)'}.`,
+    `Each after a full GC, median of ${r.uploads}, peak growth sampled every millisecond${r.gc ? '' : ' (no forced GC was available)'}; the client runs in another process. ` +
+      `${r.uploads} uploadFile calls back to back: peak heap ${perFile(r.burstPeak.heapUsed)}, external ${perFile(r.burstPeak.external)}; ` +
+      `retained after a full GC: heap ${perFile(r.retained.heapUsed)}, external ${perFile(r.retained.external)} (≈ 0 unless something leaks).`,
   ].join('\n');
 }
 

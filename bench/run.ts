@@ -12,14 +12,16 @@ import { writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { projectRoot } from '../infra/bundle';
+import { lambdaBundleSizes } from '../infra/bundle-sizes';
 import { startBench } from './context';
 import { now, type RunOptions } from './measure';
-import { largeTransferTable, memoryTable } from './report';
+import { inlineMemoryDetail, largeTransferTable, throughputDetail } from './report';
 import { largeTransfer } from './scenarios/large-transfer';
-import { memory } from './scenarios/memory';
+import { inlineMemory } from './scenarios/inline-memory';
 import { readPath } from './scenarios/read-path';
 import { restUpload } from './scenarios/rest-upload';
 import { typename } from './scenarios/typename';
+import { uploadThroughput } from './scenarios/upload-throughput';
 import { writePath } from './scenarios/write-path';
 import { ratioRow, summaryTable, valueRow, type SummaryRow } from './summary';
 
@@ -52,11 +54,14 @@ async function main(): Promise<void> {
     const write = await writePath(bench, options);
     progress('REST upload');
     const rest = await restUpload(bench, options);
-    progress('memory');
-    const mem = await memory(bench);
+    progress('upload throughput (uploadFile 10 KB, 16 in flight, client in another process)');
+    const throughput = await uploadThroughput(bench, { rounds: 6, perRound: 160 });
+    progress('memory per inline upload (the server process; client in another process)');
+    const mem = await inlineMemory(bench);
     progress(`large transfer (${largeBytes / 1_048_576} MiB)`);
     const large = await largeTransfer(bench, largeBytes);
 
+    const bundles = await lambdaBundleSizes();
     const largeMiB = largeBytes / 1_048_576;
     const query = { what: 'Query byProject, Limit 20', value: 0 };
     const rows: SummaryRow[] = [
@@ -66,6 +71,9 @@ async function main(): Promise<void> {
       valueRow('typename', '`{ __typename }` round trip p50', 'ms', fixed.api.median, { atMost: 0.5 }, { what: 'bare node:http JSON echo', value: fixed.raw.median }),
       ratioRow('write-64k', '`uploadFile` 64 KiB, one at a time, p50', 'ms', write.api.median, { what: 'PutObject + PutItem', value: write.raw.median }),
       ratioRow('rest-64k', '`POST /upload` 64 KiB, one at a time, p50', 'ms', rest.api.median, { what: 'PutObject + PutItem', value: rest.raw.median }),
+      ratioRow('upload-throughput', '`uploadFile` 10 KB, 16 in flight', 'files/s', throughput.apiFilesPerSecond, { what: 'PutObject + conditional PutItem', value: throughput.rawFilesPerSecond }, { atLeast: 0.8 }),
+      ...mem.paths.map((p) => valueRow(`inline-heap-${p.path === 'uploadFile' ? 'graphql' : 'rest'}`, `heap per inline upload, \`${p.path}\` of ${mem.fileBytes.toLocaleString('en-US')} bytes`, '× file size', p.heapPerByte, { atMost: 3 })),
+      ...bundles.map(({ name, bytes }) => valueRow(`bundle-${name}`, `Lambda bundle \`${name}\` (minified; map beside it)`, 'KB', bytes / 1000, { atMost: 300 })),
       ratioRow('large-upload', `large upload of ${largeMiB} MiB: presigned parts, 4 at a time`, 'MiB/s', largeMiB / (large.upload.api / 1000), { what: 'one PutObject', value: largeMiB / (large.upload.raw / 1000) }, { atLeast: 0.9 }),
       ratioRow('large-download', `large download of ${largeMiB} MiB: downloadUrl`, 'MiB/s', largeMiB / (large.download.api / 1000), { what: 'GetObject', value: largeMiB / (large.download.raw / 1000) }, { atLeast: 0.9 }),
       valueRow('large-upload-rss', 'RSS growth during the large upload', 'MiB', large.rssGrowth / 1_048_576, { atMost: 100 }),
@@ -80,9 +88,13 @@ Absolute times depend on the machine; compare the ratios. The raw side uses the 
 
 ${summaryTable(rows)}
 
-## Memory
+## Upload throughput
 
-${memoryTable(mem)}
+${throughputDetail(throughput)}
+
+## Memory per inline upload
+
+${inlineMemoryDetail(mem)}
 
 ## Large files, straight to storage
 

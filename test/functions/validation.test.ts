@@ -108,4 +108,34 @@ describe('decodeBase64Strict', () => {
   ])('refuses %s', (_case, text, message) => {
     expect(refusal(() => decodeBase64Strict(text, 'f'))).toEqual({ errorType: 'ValidationError', message });
   });
+
+  it.each([
+    ['a character above U+00FF, which Node decodes by its low byte ("Ł" as "A")', 'QUJD\u0141BBB', 'character "\u0141" at position 4'],
+    ['a Latin-1 character', 'QUJD\u00e9BBB', 'character "\u00e9" at position 4'],
+    ['a space that keeps the length a multiple of 4', 'QU JDQUJD', 'character " " at position 2'],
+  ])('refuses %s', (_case, text, where) => {
+    expect(refusal(() => decodeBase64Strict(text, 'f')).message).toContain(where);
+  });
+
+  it('accepts exactly the text that is the canonical encoding of its bytes', () => {
+    // Valid encodings of random lengths, each damaged once with what lenient decoders forgive or misread.
+    const damage = ['-', '_', '=', '==', ' ', '\n', '*', '\u00e9', '\u0141', '\u4141', 'A', '/'];
+    let seed = 1;
+    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    for (let i = 0; i < 2_000; i += 1) {
+      const valid = Buffer.from(Array.from({ length: random(12) }, () => random(256))).toString('base64');
+      const at = random(valid.length + 1);
+      const cut = random(3);
+      const text = i % 5 === 0 ? valid : valid.slice(0, at) + damage[random(damage.length)] + valid.slice(at + cut);
+      const canonical = Buffer.from(text, 'base64').toString('base64') === text;
+      let decoded: Buffer | undefined;
+      try {
+        decoded = decodeBase64Strict(text, 'f');
+      } catch (error) {
+        expect(error, JSON.stringify(text)).toBeInstanceOf(FileServiceError);
+      }
+      expect(decoded !== undefined, JSON.stringify(text)).toBe(canonical);
+      if (decoded) expect(decoded.toString('base64')).toBe(text);
+    }
+  });
 });
