@@ -56,7 +56,8 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  process.env.GRAPHQL_URL = graphqlUrlSetting;
+  if (graphqlUrlSetting === undefined) delete process.env.GRAPHQL_URL;
+  else process.env.GRAPHQL_URL = graphqlUrlSetting;
   await server?.close();
   await storage?.close();
 });
