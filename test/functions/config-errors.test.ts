@@ -1,6 +1,5 @@
 import { describe, expect, it } from 'vitest';
 import { readConfig } from '../../functions/core/config';
-import { FileServiceError, errorStatus } from '../../functions/core/errors';
 
 describe('readConfig', () => {
   it('reads the table, the bucket and path style from the environment', () => {
@@ -19,20 +18,5 @@ describe('readConfig', () => {
 
   it('lets tests override any field', () => {
     expect(readConfig({}, { filesTable: 't2', filesBucket: 'b2', s3ForcePathStyle: true })).toEqual({ filesTable: 't2', filesBucket: 'b2', s3ForcePathStyle: true });
-  });
-});
-
-describe('the error catalogue', () => {
-  it('maps every error type to its HTTP status', () => {
-    expect(errorStatus).toEqual({
-      ValidationError: 400,
-      PayloadTooLarge: 413,
-      UnsupportedMediaType: 415,
-      Unauthorized: 403,
-      NotFound: 404,
-      Conflict: 409,
-      InternalFailure: 500,
-    });
-    expect(new FileServiceError('PayloadTooLarge', 'too big').httpStatus).toBe(413);
   });
 });

@@ -75,10 +75,13 @@ describe('uploadFile: a failed metadata write leaves neither object nor row', ()
       throw new Error('injected: S3 unavailable');
     });
 
-    await expect(uploadFile(uploadInput({ projectID }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('orphan') }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
 
-    const [orphan] = await objectKeys(storage, `projects/${projectID}/`);
-    expect(errors).toHaveBeenCalledWith(expect.stringContaining('orphaned'), expect.objectContaining({ key: orphan }));
+    const orphans = await objectKeys(storage, `projects/${projectID}/`);
+    expect(orphans).toEqual([expect.stringMatching(new RegExp(`^projects/${projectID}/[0-9a-f-]{36}/notes\\.txt$`))]);
+    expect((await readObject(storage, orphans[0])).bytes.toString()).toBe('orphan');
+    expect(await tableRows(storage, projectID)).toEqual([]);
+    expect(errors).toHaveBeenCalledWith(expect.stringContaining('orphaned'), expect.objectContaining({ key: orphans[0] }));
   });
 });
 

@@ -3,21 +3,11 @@ import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { storageClients } from '../../local/storage/index';
 import { PDF_BYTES, PNG_BASE64 } from '../functions/factories';
-import { postGraphQL, useLocalServer } from '../support/local-server';
+import { postGraphQL, restUpload, useLocalServer } from '../support/local-server';
 
 const local = useLocalServer();
 
-// Tests read the answer field by field, as a client would.
-type Json = any;
-
-async function postUpload(body: string | object, headers: Record<string, string>): Promise<{ status: number; body: Json }> {
-  const response = await fetch(local.server.restUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...headers },
-    body: typeof body === 'string' ? body : JSON.stringify(body),
-  });
-  return { status: response.status, body: await response.json() };
-}
+const postUpload = (body: string | object, headers: Record<string, string>) => restUpload(local.server.restUrl, body, headers);
 
 const bearer = async (groups: string[], username = 'alice') => ({ authorization: `Bearer ${await local.server.signToken({ username, groups })}` });
 const legacyPayload = (projectID: string, overrides: Record<string, unknown> = {}) => ({

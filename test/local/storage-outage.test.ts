@@ -11,53 +11,26 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadFileDocument } from '../../generated/operations';
 import { startLocalServer, type LocalServer } from '../../local/server';
-import { startEmbeddedDynamoDB, type EmbeddedService } from '../../local/storage/embedded-dynamodb';
-import { newAccessKeyPair } from '../../local/state';
-import { startEmbeddedS3 } from '../../local/storage/embedded-s3';
-import { storageClients, type StorageLocation } from '../../local/storage/index';
-import { ensureBucket, ensureFileTable } from '../../local/storage/provision';
 import { graphqlAs } from '../support/direct-upload';
+import { startStoppableStorage, type StoppableStorage } from '../support/stoppable-storage';
 import { useTempDirs } from '../support/temp-dirs';
 
 const tempDir = useTempDirs();
 /** AppSync gives a resolver 30 s; every answer must come well within it. */
 const ANSWER_LIMIT_MS = 15_000;
-const credentials = newAccessKeyPair();
-const region = 'us-east-1';
 
-let dynamodb: EmbeddedService;
-let s3: EmbeddedService;
-let s3Directory: string;
-let s3Port: number;
-let location: StorageLocation;
+let storage: StoppableStorage;
 let server: LocalServer;
 
 beforeAll(async () => {
-  s3Directory = await tempDir('outage-s3');
-  dynamodb = await startEmbeddedDynamoDB({ credentials, region });
-  // A fixed port, to come back on; from the range kept for tests, outside the one the system hands out to connections.
-  s3Port = 41_000 + Math.floor(Math.random() * 1000);
-  s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port, credentials });
-  location = {
-    region,
-    dynamodbEndpoint: dynamodb.endpoint,
-    s3Endpoint: s3.endpoint,
-    tableName: 'FileMetadata',
-    bucketName: 'outage-files',
-    credentials,
-  };
-  const clients = storageClients(location);
-  await Promise.all([ensureFileTable(clients.dynamodb, location.tableName), ensureBucket(clients.s3, location.bucketName)]);
-  clients.dynamodb.destroy();
-  clients.s3.destroy();
-  server = await startLocalServer({ port: 0, storage: location });
+  storage = await startStoppableStorage(await tempDir('outage-s3'), 'outage-files');
+  server = await startLocalServer({ port: 0, storage: storage.location });
 });
 
 afterAll(async () => {
   vi.restoreAllMocks();
   await server?.close();
-  await s3?.close();
-  await dynamodb?.close();
+  await storage?.close();
 });
 
 describe('the embedded S3 stopped for a few seconds during uploads', () => {
@@ -88,10 +61,10 @@ describe('the embedded S3 stopped for a few seconds during uploads', () => {
 
     await expect.poll(() => answers.length, { timeout: 10_000 }).toBeGreaterThanOrEqual(10);
     const beforeOutage = answers.length;
-    await s3.close();
+    await storage.stopS3();
     await sleep(3_000);
     const duringOutage = answers.length;
-    s3 = await startEmbeddedS3({ directory: s3Directory, port: s3Port, credentials });
+    await storage.restartS3();
     await sleep(1_500);
     stop = true;
     await uploading;
@@ -104,19 +77,14 @@ describe('the embedded S3 stopped for a few seconds during uploads', () => {
     expect(answers.slice(duringOutage).some((answer) => answer.ok)).toBe(true);
     expect((await upload(-1)).ok).toBe(true);
 
-    const clients = storageClients(location);
-    try {
-      const { Items } = await clients.dynamodb.send(new ScanCommand({ TableName: location.tableName, ConsistentRead: true }));
-      const rows = (Items ?? []).map((item) => unmarshall(item));
-      expect(rows.length).toBe(answers.filter((answer) => answer.ok).length + 2);
-      const missing = [];
-      for (const row of rows) {
-        if (!(await clients.s3.send(new HeadObjectCommand({ Bucket: location.bucketName, Key: row.s3Key })).catch(() => undefined))) missing.push(row.fileID);
-      }
-      expect(missing).toEqual([]);
-    } finally {
-      clients.dynamodb.destroy();
-      clients.s3.destroy();
+    const { clients, storage: location } = storage.fixture;
+    const { Items } = await clients.dynamodb.send(new ScanCommand({ TableName: location.tableName, ConsistentRead: true }));
+    const rows = (Items ?? []).map((item) => unmarshall(item));
+    expect(rows.length).toBe(answers.filter((answer) => answer.ok).length + 2);
+    const missing = [];
+    for (const row of rows) {
+      if (!(await clients.s3.send(new HeadObjectCommand({ Bucket: location.bucketName, Key: row.s3Key })).catch(() => undefined))) missing.push(row.fileID);
     }
+    expect(missing).toEqual([]);
   }, 60_000);
 });

@@ -1,6 +1,9 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { tableRows } from '../functions/factories';
+import { bytesOf, ticketInput } from '../support/direct-upload';
 import { fileRow, seedRows, timestamps } from '../support/file-rows';
 import { apiKeyCaller, iamCaller, userPoolCaller } from '../support/identities';
+import { beforeCommand } from '../support/inject';
 import { useLocalResolvers } from '../support/local-resolvers';
 import { useEmbeddedStorage } from '../support/storage';
 
@@ -101,25 +104,42 @@ describe('Query.filesByProject', () => {
     expect(errors).toEqual([{ errorType: 'ValidationError', message: 'nextToken is not valid: pass the nextToken exactly as filesByProject returned it.' }]);
   });
 
-  it('does not list files that are not yet available', async () => {
-    const pending = fileRow('pending', 'unused', { status: 'PENDING' });
-    const { uploadedAt: _omitted, ...withoutTime } = pending;
-    await seedRows(storage, [withoutTime]);
+  it('does not list an upload that is not complete, beside a file that is', async () => {
+    const [available] = timestamps(1).map((at) => fileRow('pending', at));
+    await seedRows(storage, [available]);
+    // The PENDING row as createUploadUrl writes it, through its resolver and the bundled Lambda.
+    const bytes = bytesOf(10);
+    const created = await api.call('Mutation.createUploadUrl', { arguments: { input: ticketInput(bytes, { projectID: 'pending', fileName: 'open.bin' }) }, identity: apiKeyCaller() });
+    expect(created.errors).toEqual([]);
+    const pendingID = (created.data as { fileID: string }).fileID;
+    expect((await tableRows(storage, 'pending')).map((row) => [row.fileID, row.status])).toEqual(
+      expect.arrayContaining([[pendingID, 'PENDING'], [available.fileID, 'AVAILABLE']]),
+    );
 
     const { data } = await list({ projectID: 'pending' });
 
-    expect(data).toEqual({ items: [], nextToken: null });
+    expect(data).toEqual({ items: [available], nextToken: null });
   });
 
   describe('authorization', () => {
+    /** The table reads resolvers send (the resolvers run on this client). */
+    let queries: unknown[];
+    beforeAll(() => {
+      queries = beforeCommand(storage.clients.dynamodb, 'QueryCommand', () => {});
+    });
+
     it.each([
       ['a member of the project group', userPoolCaller('alice', ['project-secure'])],
       ['an admin', userPoolCaller('root', ['admins'])],
       ['an API-key caller', apiKeyCaller()],
       ['an IAM caller', iamCaller()],
-    ])('lets %s list', async (_who, identity) => {
+    ])('lets %s list, reading the table', async (_who, identity) => {
+      const before = queries.length;
+
       const { errors } = await list({ projectID: 'secure' }, identity);
+
       expect(errors).toEqual([]);
+      expect(queries.length).toBe(before + 1);
     });
 
     it.each([
@@ -127,8 +147,11 @@ describe('Query.filesByProject', () => {
       ['a user in no group', userPoolCaller('nobody', null)],
       ['a user whose group only starts like the project', userPoolCaller('eve', ['project-secure-2'])],
     ])('refuses %s with Unauthorized, before reading the table', async (_who, identity) => {
+      const before = queries.length;
+
       const { data, errors } = await list({ projectID: 'secure' }, identity);
 
+      expect(queries.length).toBe(before);
       expect(data).toBeNull();
       expect(errors).toEqual([
         { errorType: 'Unauthorized', message: 'Not authorized for project secure: the token\'s cognito:groups must include "project-secure" or "admins".' },

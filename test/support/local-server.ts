@@ -19,6 +19,12 @@ export function useLocalServer(options: LocalServerOptions = {}): { server: Loca
 
 export { postGraphQL } from './graphql-http';
 
+/** POST /upload, the legacy REST endpoint: `body` an object sent as JSON, or text sent as it is. */
+export async function restUpload(url: string, body: string | object, headers: Record<string, string>): Promise<{ status: number; body: Json }> {
+  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  return { status: response.status, body: await response.json() };
+}
+
 /** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does. */
 export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, service = 'appsync') {
   const signer = new SignatureV4({ service, region, credentials, sha256: Hash.bind(null, 'sha256') });
