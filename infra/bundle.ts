@@ -2,7 +2,7 @@
  * The one esbuild build. Its output in dist/ is what the CDK stack deploys
  * and what the local runtime executes:
  *   dist/resolvers/<Type>.<field>.js, dist/resolvers/functions/<name>.js  (APPSYNC_JS, ESM)
- *   dist/functions/<lambda>/index.mjs                                     (Lambda, node22)
+ *   dist/functions/<lambda>/index.mjs                                     (Lambda, node24)
  *   dist/web/files.js                                                     (the /files page, for browsers)
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
@@ -53,7 +53,7 @@ const lambdaOptions: BuildOptions = {
   bundle: true,
   format: 'esm',
   platform: 'node',
-  target: 'node22',
+  target: 'node24',
   // The SDK's ES modules (its packages' "module" field) tree-shake per command; its CommonJS builds are one
   // file per package, kept whole (client-s3: 147 KB in every bundle, 53 KB as ES modules).
   mainFields: ['module', 'main'],

@@ -4,7 +4,8 @@
  * real HTTP to the server's endpoints.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import { fileURLToPath } from 'node:url';
+import path from 'node:path';
+import { projectRoot } from '../../infra/bundle';
 import type { Bench } from '../context';
 
 export type UploadPath = 'uploadFile' | 'POST /upload';
@@ -34,7 +35,7 @@ export interface RemoteClient {
 }
 
 export async function startRemoteClient(bench: Bench): Promise<RemoteClient> {
-  const child: ChildProcess = fork(fileURLToPath(new URL('./upload-client.ts', import.meta.url)), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  const child: ChildProcess = fork(path.join(projectRoot, 'bench', 'client', 'upload-client.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
   const pending = new Map<number, { resolve: (ms: number) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const fail = (error: Error) => {

@@ -89,12 +89,6 @@ describe('cdk-nag AwsSolutions checks', () => {
       [
         'AwsSolutions-COG8 CodeCraftFiles/Auth/Users',
         'AwsSolutions-ASC3 CodeCraftFiles/GraphQL/Api',
-        'AwsSolutions-L1 CodeCraftFiles/UploadFunction/Function',
-        'AwsSolutions-L1 CodeCraftFiles/LargeUploadFunction/Function',
-        'AwsSolutions-L1 CodeCraftFiles/DeleteFileFunction/Function',
-        'AwsSolutions-L1 CodeCraftFiles/DownloadFunction/Function',
-        'AwsSolutions-L1 CodeCraftFiles/RestUploadFunction/Function',
-        'AwsSolutions-L1 CodeCraftFiles/Reconciler/Function/Function',
         `${objectsWildcard} CodeCraftFiles/UploadFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/LargeUploadFunction/Role`,
         `${objectsWildcard} CodeCraftFiles/DeleteFileFunction/Role`,

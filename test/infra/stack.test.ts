@@ -273,7 +273,7 @@ describe('IAM', () => {
 });
 
 describe('the Lambdas', () => {
-  it('run the bundles on nodejs22.x with the storage settings functions/core/config.ts reads', () => {
+  it('run the bundles on nodejs24.x with the storage settings functions/core/config.ts reads', () => {
     const { storage, graphql, uploadFunction, largeUploadFunction, deleteFileFunction, downloadFunction, restUploadFunction, reconciler } = files.stack;
     const storageEnvironment = { FILES_TABLE: ref(storage.table), FILES_BUCKET: ref(storage.bucket), NODE_OPTIONS: '--enable-source-maps' };
     const expected = [
@@ -286,7 +286,7 @@ describe('the Lambdas', () => {
     ] as const;
     for (const [fn, environment] of expected) {
       const properties = propertiesOf(logicalId(fn.function));
-      expect(properties).toMatchObject({ Runtime: 'nodejs22.x', Handler: 'index.handler', LoggingConfig: { LogGroup: ref(fn.logGroup) } });
+      expect(properties).toMatchObject({ Runtime: 'nodejs24.x', Handler: 'index.handler', LoggingConfig: { LogGroup: ref(fn.logGroup) } });
       expect(properties.Environment.Variables).toEqual(environment);
     }
   });
