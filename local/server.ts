@@ -20,7 +20,7 @@ import { internalFailure } from './graphql/errors';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
-import { handleRestUpload } from './http/rest-upload-endpoint';
+import { serveRestUpload } from './http/rest-upload-endpoint';
 import { handleLocalToken, LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
 import { isLocalHost, localHostNames, MISDIRECTED } from './http/host-check';
 import { applyCors, originTrust } from './http/cors';
@@ -225,7 +225,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
       await handleGraphQL(req, res, api, auth);
     } else if (req.method === 'POST' && pathname === '/upload') {
-      await handleRestUpload(req, res, restUpload, auth.verifyToken);
+      await serveRestUpload(req, res, restUpload, auth.verifyToken);
     } else if (req.method === 'GET' && pathname === '/') {
       const html = consolePage({ graphqlPath: GRAPHQL_PATH, realtimePath: realtime.path, apiKey: state.apiKey });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);

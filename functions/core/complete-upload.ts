@@ -1,5 +1,5 @@
 import type { CompleteUploadInput } from '../../generated/graphql';
-import type { Caller } from './caller';
+import type { Uploader } from './uploader';
 import { base64ToHex, hexToBase64 } from './checksums';
 import { resolveContentType } from './content-type';
 import { FileServiceError, isFileServiceError } from './errors';
@@ -23,7 +23,7 @@ export interface ManageDeps extends DirectUploadDeps {
 
 /** Who acts on an upload: the caller, and whether it is an admin (who may act on anyone's upload). */
 export interface Actor {
-  caller: Caller;
+  caller: Uploader;
   isAdmin: boolean;
 }
 

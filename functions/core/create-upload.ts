@@ -1,5 +1,5 @@
 import type { UploadPart, UploadTicket } from '../../generated/graphql';
-import type { Caller } from './caller';
+import type { Uploader } from './uploader';
 import { storableContentType } from './content-type';
 import { FileServiceError } from './errors';
 import { hexToBase64 } from './checksums';
@@ -22,7 +22,7 @@ export interface DirectUploadDeps {
   now?: () => Date;
 }
 
-function pendingRow(plan: UploadPlan, fileID: string, caller: Caller, now: Date): PendingItem {
+function pendingRow(plan: UploadPlan, fileID: string, caller: Uploader, now: Date): PendingItem {
   return {
     fileID,
     projectID: plan.projectID,
@@ -84,7 +84,7 @@ async function ticket(row: PendingItem, plan: UploadPlan, deps: DirectUploadDeps
 }
 
 /** An earlier call with this clientToken made `existing`: resume it, or explain why not. */
-async function resume(existing: FileRow, plan: UploadPlan, caller: Caller, deps: DirectUploadDeps, now: Date): Promise<UploadTicket> {
+async function resume(existing: FileRow, plan: UploadPlan, caller: Uploader, deps: DirectUploadDeps, now: Date): Promise<UploadTicket> {
   const token = plan.clientToken!;
   if (!sameFile(existing, plan)) {
     throw new FileServiceError('Conflict', `clientToken "${token}" was already used for another file (${existing.fileName}, ${existing.size} bytes). Use a new clientToken for a new file.`);
@@ -105,7 +105,7 @@ async function resume(existing: FileRow, plan: UploadPlan, caller: Caller, deps:
   return ticket(existing, plan, deps, now);
 }
 
-async function start(plan: UploadPlan, fileID: string, caller: Caller, deps: DirectUploadDeps, now: Date): Promise<UploadTicket> {
+async function start(plan: UploadPlan, fileID: string, caller: Uploader, deps: DirectUploadDeps, now: Date): Promise<UploadTicket> {
   const row = pendingRow(plan, fileID, caller, now);
   if (plan.kind === 'multipart') row.uploadId = await deps.transfers.createMultipart(row.s3Key, row.contentType);
   let written: 'created' | 'exists';
@@ -128,7 +128,7 @@ async function start(plan: UploadPlan, fileID: string, caller: Caller, deps: Dir
   return ticket(row, plan, deps, now);
 }
 
-export async function createUpload(input: unknown, caller: Caller, deps: DirectUploadDeps): Promise<UploadTicket> {
+export async function createUpload(input: unknown, caller: Uploader, deps: DirectUploadDeps): Promise<UploadTicket> {
   const plan = planUpload(input);
   const now = deps.now?.() ?? new Date();
   if (!plan.clientToken) return start(plan, newFileID(), caller, deps, now);

@@ -31,7 +31,7 @@ export type StoredFile = Omit<File, '__typename' | 'downloadUrl' | 'partSize'> &
 export type FileItem = StoredFile & {
   status: 'AVAILABLE';
   clientToken?: string;
-  /** Who may complete or abort the upload that made it (Caller.idempotencyKey); direct uploads only. */
+  /** Who may complete or abort the upload that made it (Uploader.idempotencyKey); direct uploads only. */
   uploaderKey?: string;
 };
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
-import type { Caller } from './caller';
+import type { Uploader } from './uploader';
 import { resolveContentType } from './content-type';
 import { FileServiceError } from './errors';
 import { idempotentFileID, newFileID, objectKey } from './keys';
@@ -45,7 +45,7 @@ function resolveRace(winner: FileRow | undefined, sha256: string, clientToken: s
   throw new FileServiceError('Conflict', `An upload with clientToken "${clientToken}" is still in progress; retry in a moment.`);
 }
 
-async function buildItem(upload: ValidUpload, caller: Caller, now: Date, channel: UploadChannel): Promise<FileItem> {
+async function buildItem(upload: ValidUpload, caller: Uploader, now: Date, channel: UploadChannel): Promise<FileItem> {
   const { projectID, fileName, fileType, clientToken, content } = upload;
   const fileID = clientToken ? idempotentFileID(caller.idempotencyKey, projectID, clientToken) : newFileID();
   return {
@@ -64,7 +64,7 @@ async function buildItem(upload: ValidUpload, caller: Caller, now: Date, channel
   };
 }
 
-export async function uploadFile(input: unknown, caller: Caller, deps: UploadDeps, channel: UploadChannel = graphqlChannel): Promise<StoredFile> {
+export async function uploadFile(input: unknown, caller: Uploader, deps: UploadDeps, channel: UploadChannel = graphqlChannel): Promise<StoredFile> {
   const upload = validateUploadInput(input, channel);
   const item = await buildItem(upload, caller, deps.now?.() ?? new Date(), channel);
   const { clientToken } = upload;

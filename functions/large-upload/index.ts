@@ -7,7 +7,7 @@ import type { Identity } from '@aws-appsync/utils';
 import type { MutationAbortUploadArgs, MutationCompleteUploadArgs, MutationCreateUploadUrlArgs } from '../../generated/graphql';
 import { isAdmin } from '../../shared/project-access';
 import { answerWithData } from '../core/answer';
-import { callerFrom } from '../core/caller';
+import { uploaderFrom } from '../core/uploader';
 import { abortUpload, completeUpload, type Actor, type ManageDeps } from '../core/complete-upload';
 import { readConfig } from '../core/config';
 import { createUpload } from '../core/create-upload';
@@ -17,7 +17,7 @@ import { createStores } from '../core/storage';
 
 export type LargeUploadEvent = ResolverEvent<Partial<MutationCreateUploadUrlArgs & MutationCompleteUploadArgs & MutationAbortUploadArgs>>;
 
-const actorOf = (identity: unknown): Actor => ({ caller: callerFrom(identity), isAdmin: isAdmin(identity as Identity) });
+const actorOf = (identity: unknown): Actor => ({ caller: uploaderFrom(identity), isAdmin: isAdmin(identity as Identity) });
 
 let deps: ManageDeps | undefined;
 const containerDeps = (): ManageDeps => (deps ??= createStores(readConfig()));
@@ -27,7 +27,7 @@ export function handleLargeUpload(event: LargeUploadEvent, context: LambdaContex
   return answerWithData(field ?? 'largeUpload', context.awsRequestId, 'The request failed unexpectedly and nothing was changed', async () => {
     switch (field) {
       case 'createUploadUrl':
-        return { ticket: await createUpload(event.arguments.input, callerFrom(event.identity), getDeps()) };
+        return { ticket: await createUpload(event.arguments.input, uploaderFrom(event.identity), getDeps()) };
       case 'completeUpload':
         return { file: await completeUpload(event.arguments.input, actorOf(event.identity), getDeps()) };
       case 'abortUpload':

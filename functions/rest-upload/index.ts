@@ -6,7 +6,7 @@
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../shared/project-access';
-import { callerFrom } from '../core/caller';
+import { uploaderFrom } from '../core/uploader';
 import { readAnnounceConfig, readConfig } from '../core/config';
 import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '../core/errors';
 import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql';
@@ -49,7 +49,7 @@ export async function handleRestUpload(event: RestUploadEvent, context: { awsReq
     const payload = parseLegacyPayload(event.body, event.isBase64Encoded);
     authorize(identity, payload);
     const deps = getDeps();
-    const file = await uploadFile(toUploadInput(payload), callerFrom(identity), deps.uploads, restChannel);
+    const file = await uploadFile(toUploadInput(payload), uploaderFrom(identity), deps.uploads, restChannel);
     await announceFileUploaded(deps.graphql, file.fileID, context.awsRequestId, deps.announceRetry);
     return respond(200, { message: 'File uploaded successfully', file });
   } catch (error) {

@@ -4,7 +4,7 @@
  */
 import type { MutationUploadFileArgs } from '../../generated/graphql';
 import { answerWithData, type ErrorAnswer } from '../core/answer';
-import { callerFrom } from '../core/caller';
+import { uploaderFrom } from '../core/uploader';
 import { readConfig } from '../core/config';
 import type { LambdaContext, ResolverEvent } from '../core/resolver-event';
 import { createStores, type StoredFile } from '../core/storage';
@@ -22,7 +22,7 @@ const containerDeps = (): UploadDeps => (deps ??= createStores(readConfig()));
 /** The handler with its dependencies passed in: the exported `handler` binds the container's. */
 export function handleUpload(event: UploadEvent, context: LambdaContext, getDeps: () => UploadDeps): Promise<UploadOutcome> {
   return answerWithData('uploadFile', context.awsRequestId, 'The upload failed unexpectedly and nothing was stored', async () => ({
-    file: await uploadFile(event.arguments?.input, callerFrom(event.identity), getDeps()),
+    file: await uploadFile(event.arguments?.input, uploaderFrom(event.identity), getDeps()),
   }));
 }
 

@@ -23,7 +23,7 @@ function refuseUnread(res: ServerResponse, status: number, body: Record<string, 
   sendJson(res, status, body);
 }
 
-export async function handleRestUpload(
+export async function serveRestUpload(
   req: IncomingMessage,
   res: ServerResponse,
   handler: LambdaHandler,

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { CompleteMultipartUploadCommand, HeadObjectCommand, ListPartsCommand } from '@aws-sdk/client-s3';
 import { randomUUID } from 'node:crypto';
-import { callerFrom } from '../../functions/core/caller';
+import { uploaderFrom } from '../../functions/core/uploader';
 import { abortUpload, completeUpload, type Actor } from '../../functions/core/complete-upload';
 import { readConfig } from '../../functions/core/config';
 import { createUpload } from '../../functions/core/create-upload';
@@ -18,7 +18,7 @@ import { beforeCommand } from '../support/inject';
 import { useEmbeddedStorage } from '../support/storage';
 
 const storage = useEmbeddedStorage();
-const alice: Actor = { caller: callerFrom(userPoolCaller('alice', ['project-p'])), isAdmin: false };
+const alice: Actor = { caller: uploaderFrom(userPoolCaller('alice', ['project-p'])), isAdmin: false };
 const MiB = 1024 * 1024;
 
 const opened: StorageClients[] = [];

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { randomUUID } from 'node:crypto';
-import { callerFrom } from '../../functions/core/caller';
+import { uploaderFrom } from '../../functions/core/uploader';
 import { FileServiceError } from '../../functions/core/errors';
 import { idempotentFileID, keyPrefix, newFileID, objectKey, safeName } from '../../functions/core/keys';
 import { apiKeyCaller, iamCaller, userPoolCaller } from '../support/identities';
@@ -66,19 +66,19 @@ describe('file IDs', () => {
   });
 });
 
-describe('callerFrom', () => {
+describe('uploaderFrom', () => {
   it('names a user-pool caller by user name and scopes tokens by sub', () => {
-    expect(callerFrom(userPoolCaller('alice', ['admins']))).toEqual({ uploadedBy: 'alice', idempotencyKey: 'cognito:sub-alice' });
+    expect(uploaderFrom(userPoolCaller('alice', ['admins']))).toEqual({ uploadedBy: 'alice', idempotencyKey: 'cognito:sub-alice' });
   });
 
   it('names an IAM caller by ARN', () => {
     const arn = iamCaller('importer').userArn;
 
-    expect(callerFrom(iamCaller('importer'))).toEqual({ uploadedBy: arn, idempotencyKey: `iam:${arn}` });
+    expect(uploaderFrom(iamCaller('importer'))).toEqual({ uploadedBy: arn, idempotencyKey: `iam:${arn}` });
   });
 
   it('names an API-key caller api-key', () => {
-    expect(callerFrom(apiKeyCaller())).toEqual({ uploadedBy: 'api-key', idempotencyKey: 'api-key' });
+    expect(uploaderFrom(apiKeyCaller())).toEqual({ uploadedBy: 'api-key', idempotencyKey: 'api-key' });
   });
 
   it.each([
@@ -86,7 +86,7 @@ describe('callerFrom', () => {
     ['an OIDC identity', { sub: 'x', issuer: 'https://idp', claims: {} }],
     ['a string', 'alice'],
   ])('refuses %s (Unauthorized)', (_case, identity) => {
-    expect(() => callerFrom(identity)).toThrow(FileServiceError);
-    expect(() => callerFrom(identity)).toThrow(expect.objectContaining({ errorType: 'Unauthorized' }));
+    expect(() => uploaderFrom(identity)).toThrow(FileServiceError);
+    expect(() => uploaderFrom(identity)).toThrow(expect.objectContaining({ errorType: 'Unauthorized' }));
   });
 });

@@ -7,7 +7,7 @@ import { PutItemCommand, TransactionConflictException } from '@aws-sdk/client-dy
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
 import { marshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
-import { callerFrom } from '../../functions/core/caller';
+import { uploaderFrom } from '../../functions/core/uploader';
 import { readConfig } from '../../functions/core/config';
 import { createStores, type StorageClients } from '../../functions/core/storage';
 import { uploadFile } from '../../functions/core/upload-file';
@@ -57,7 +57,7 @@ describe('uploadFile: a failed metadata write leaves neither object nor row', ()
       throw new Error('injected: DynamoDB unavailable');
     });
 
-    await expect(uploadFile(uploadInput({ projectID }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+    await expect(uploadFile(uploadInput({ projectID }), uploaderFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
 
     expect(puts).toHaveLength(1);
     expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([]);
@@ -75,7 +75,7 @@ describe('uploadFile: a failed metadata write leaves neither object nor row', ()
       throw new Error('injected: S3 unavailable');
     });
 
-    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('orphan') }), callerFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('orphan') }), uploaderFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
 
     const orphans = await objectKeys(storage, `projects/${projectID}/`);
     expect(orphans).toEqual([expect.stringMatching(new RegExp(`^projects/${projectID}/[0-9a-f-]{36}/notes\\.txt$`))]);
@@ -91,7 +91,7 @@ describe('uploadFile: a metadata write that committed but reported an error', ()
     const { clients, deps } = realStores();
     failAfterCommand(clients.dynamodb, 'PutItemCommand', 'socket hang up');
 
-    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('committed') }), callerFrom(alice), deps);
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('committed') }), uploaderFrom(alice), deps);
 
     expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([file.s3Key]);
     expect((await readObject(storage, file.s3Key)).bytes.toString()).toBe('committed');
@@ -107,7 +107,7 @@ describe('uploadFile: a metadata write that committed but reported an error', ()
     });
     const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
 
-    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), callerFrom(alice), deps)).rejects.toThrow('socket hang up');
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), uploaderFrom(alice), deps)).rejects.toThrow('socket hang up');
 
     const [row] = await tableRows(storage, projectID);
     expect(deletes).toEqual([]);
@@ -122,7 +122,7 @@ describe('uploadFile: a metadata write the SDK retried after its first attempt c
     const deletes = beforeCommand(clients.s3, 'DeleteObjectCommand', () => {});
     loseFirstAnswer(clients.dynamodb, 'PutItemCommand');
 
-    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('retried') }), callerFrom(alice), deps);
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('retried') }), uploaderFrom(alice), deps);
 
     expect(deletes).toEqual([]);
     expect((await readObject(storage, file.s3Key)).bytes.toString()).toBe('retried');
@@ -141,7 +141,7 @@ describe('uploadFile: a metadata write the SDK retried after its first attempt c
       throw new Error('injected: DynamoDB unreachable');
     });
 
-    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), callerFrom(alice), deps)).rejects.toThrow('injected: refused');
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('unknown') }), uploaderFrom(alice), deps)).rejects.toThrow('injected: refused');
 
     const [row] = await tableRows(storage, projectID);
     expect(deletes).toEqual([]);
@@ -155,7 +155,7 @@ describe('uploadFile: what it sends S3', () => {
     const { clients, deps } = realStores();
     const puts = beforeCommand(clients.s3, 'PutObjectCommand', () => {});
 
-    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('checked') }), callerFrom(alice), deps);
+    const file = await uploadFile(uploadInput({ projectID, contentBase64: base64('checked') }), uploaderFrom(alice), deps);
 
     expect(puts).toEqual([
       expect.objectContaining({
@@ -181,7 +181,7 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
       await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
     });
 
-    const file = await uploadFile(uploadInput({ projectID, clientToken: 't1' }), callerFrom(alice), deps);
+    const file = await uploadFile(uploadInput({ projectID, clientToken: 't1' }), uploaderFrom(alice), deps);
 
     expect(file.uploadedAt).toBe(winnerUploadedAt);
     expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([file.s3Key]);
@@ -199,7 +199,7 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
       await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
     });
 
-    const file = await uploadFile(uploadInput({ projectID, clientToken: 't-names' }), callerFrom(alice), deps);
+    const file = await uploadFile(uploadInput({ projectID, clientToken: 't-names' }), uploaderFrom(alice), deps);
 
     expect(file).toMatchObject({ fileName: 'other-name.txt', s3Key: winnerKey });
     expect(await objectKeys(storage, `projects/${projectID}/`)).toEqual([winnerKey]);
@@ -213,7 +213,7 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
       await storage.clients.dynamodb.send(new PutItemCommand({ TableName: input.TableName, Item: winner }));
     });
 
-    const attempt = uploadFile(uploadInput({ projectID, clientToken: 't2' }), callerFrom(alice), deps);
+    const attempt = uploadFile(uploadInput({ projectID, clientToken: 't2' }), uploaderFrom(alice), deps);
 
     await expect(attempt).rejects.toMatchObject({ errorType: 'Conflict', message: expect.stringContaining('already used for different content') });
     expect(await objectKeys(storage, `projects/${projectID}/`)).toHaveLength(1);
@@ -223,7 +223,7 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
     const projectID = newProject();
     const { clients, deps } = realStores();
     enforceIfNoneMatch(clients);
-    const caller = callerFrom(alice);
+    const caller = uploaderFrom(alice);
     const fileID = idempotentFileID(caller.idempotencyKey, projectID, 't3');
     const key = `projects/${projectID}/${fileID}/notes.txt`;
     // The other attempt's object, written before its row.

@@ -2,7 +2,7 @@ import type { AppSyncIdentityCognito, AppSyncIdentityIAM } from '@aws-appsync/ut
 import { FileServiceError } from './errors';
 
 /** Who is uploading, from the AppSync identity of the request. */
-export interface Caller {
+export interface Uploader {
   /** Shown as File.uploadedBy: the user name, the IAM ARN, or `api-key`. */
   uploadedBy: string;
   /** Scopes clientTokens to one caller: stable for the caller's lifetime. */
@@ -19,7 +19,7 @@ const isUserPool = (identity: object): identity is AppSyncIdentityCognito =>
  * `{sub, username, claims, groups, …}` for Cognito user pools. Any other
  * shape (OIDC, Lambda authorizer) is not an auth mode of this API.
  */
-export function callerFrom(identity: unknown): Caller {
+export function uploaderFrom(identity: unknown): Uploader {
   if (identity === null || identity === undefined) return { uploadedBy: 'api-key', idempotencyKey: 'api-key' };
   if (typeof identity === 'object') {
     // IAM first: an IAM identity also carries a `username` (the principal ID).
