@@ -14,6 +14,7 @@ import { readPath } from './scenarios/read-path';
 import { restUpload } from './scenarios/rest-upload';
 import { writePath } from './scenarios/write-path';
 import { largeTransfer } from './scenarios/large-transfer';
+import { fanOut, fanOutLine } from './scenarios/fan-out';
 
 function count(name: string, fallback: number): number {
   const raw = process.env[name];
@@ -39,6 +40,8 @@ async function main(): Promise<void> {
     const rest = await restUpload(bench, options);
     progress('4/6 notify latency');
     const notify = await notifyLatency(bench, options);
+    progress('fan-out to 1,000 subscribers');
+    const fan = await fanOut(bench, { subscribers: 1000, uploads: options.iterations, warmup: options.warmup });
     progress('5/6 memory');
     const mem = await memory(bench);
     const largeBytes = count('BENCH_LARGE_MB', 1024) * 1024 * 1024;
@@ -62,6 +65,10 @@ ${pairTable([
 ## Notify latency
 
 ${notifyTable(notify, NOTIFY_BODY_BYTES)}
+
+## Fan-out
+
+${fanOutLine(fan)}
 
 ## Memory
 

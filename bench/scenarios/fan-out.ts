@@ -1,0 +1,154 @@
+/**
+ * 7. Fan-out: a thousand subscribers, one WebSocket each, on one project;
+ * for every (upload, subscriber) the delay from reading the uploadFile HTTP
+ * answer to that subscriber reading its `data` frame. The sockets live in a
+ * worker thread (fan-out-clients.ts): in this thread they would share the
+ * server's event loop and inflate the figure. Uploads go one at a time, the
+ * next once every frame of the last arrived (or a timeout passed). Every frame
+ * is checked against the subscriber's selection; a missing one is lost.
+ */
+import { randomBytes } from 'node:crypto';
+import { isDeepStrictEqual } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { uploadViaApi, type Bench } from '../context';
+import { percentile } from '../measure';
+import type { ClientsData, ClientsReply, ClientsRequest, ReceivedFrame } from './fan-out-clients';
+import { FAN_OUT_PROJECT, variantOf } from './fan-out-variants';
+
+export interface FanOutOptions {
+  subscribers: number;
+  /** Measured uploads, after `warmup` unmeasured ones. */
+  uploads: number;
+  warmup: number;
+}
+
+export interface FanOutResult {
+  subscribers: number;
+  uploads: number;
+  /** Frames measured: uploads × subscribers whose filter matches. */
+  frames: number;
+  /** Milliseconds from the uploadFile answer read to the data frame read (negative when the frame came first). */
+  delay: Spread;
+  /** Milliseconds from the uploadFile request sent to the data frame read: the fan-out runs before the answer is written, so its cost shows here. */
+  sinceSend: Spread;
+  /** The uploadFile round trips, ms. */
+  roundTrip: Spread;
+  /** Frames a matching subscriber never got. */
+  lost: number;
+  /** Frames with the wrong shape, a duplicate, or for a subscriber whose filter does not match. */
+  wrong: number;
+}
+
+/** How long the last frame of one upload may take before the rest count as lost. */
+const FRAME_TIMEOUT_MS = 10_000;
+const BODY_BYTES = 1024;
+type Spread = { p50: number; p95: number; p99: number; max: number };
+const spread = (samples: number[]): Spread => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: percentile(samples, 100) });
+const stamp = () => performance.timeOrigin + performance.now();
+
+// Answers are read field by field, as a client would.
+type Json = any;
+
+export async function fanOut(bench: Bench, { subscribers, uploads, warmup }: FanOutOptions): Promise<FanOutResult> {
+  const { realtimeUrl, graphqlUrl, apiKey } = bench.server;
+  const clients = new Worker(typeScriptEntry(new URL('./fan-out-clients.ts', import.meta.url)), {
+    eval: true,
+    workerData: { realtimeUrl, graphqlUrl, apiKey, subscribers } satisfies ClientsData,
+  });
+  const replies: ClientsReply[] = [];
+  let wake: (() => void) | undefined;
+  clients.on('message', (reply: ClientsReply) => {
+    replies.push(reply);
+    wake?.();
+  });
+  clients.on('error', (failure) => {
+    replies.push({ type: 'failed', message: String(failure) });
+    wake?.();
+  });
+  const reply = async (): Promise<ClientsReply> => {
+    while (!replies.length) await new Promise<void>((resolve) => (wake = resolve));
+    const next = replies.shift()!;
+    if (next.type === 'failed') throw new Error(`fan-out clients: ${next.message}`);
+    return next;
+  };
+  const ask = (request: ClientsRequest) => {
+    clients.postMessage(request);
+    return reply();
+  };
+
+  try {
+    await reply();
+    const matching = Array.from({ length: subscribers }, (_, i) => i).filter((i) => variantOf(i).expected({}) !== undefined).length;
+    const bytes = randomBytes(BODY_BYTES);
+    const answers = new Map<string, Answer>();
+    for (let i = 0; i < warmup + uploads; i += 1) {
+      const sent = stamp();
+      const file = await uploadViaApi(bench, FAN_OUT_PROJECT, `fan-out-${i}.bin`, bytes);
+      answers.set(file.fileID, { file, sent, answered: stamp(), measured: i >= warmup });
+      await ask({ type: 'await', total: (i + 1) * matching, timeoutMs: FRAME_TIMEOUT_MS });
+    }
+    const collected = await ask({ type: 'collect' });
+    return judge(collected.type === 'frames' ? collected.frames : [], answers, { subscribers, uploads, matching });
+  } finally {
+    await clients.terminate();
+    // The next scenario starts with the server's side of these sockets gone.
+    for (let waited = 0; bench.server.activeSubscriptions() > 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** A worker's code loading a TypeScript module: Node 20 hands tsx's loader on to no worker thread, not even through execArgv. */
+const typeScriptEntry = (module: URL): string =>
+  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(import.meta.url)}))`;
+
+interface Answer {
+  file: Json;
+  sent: number;
+  answered: number;
+  measured: boolean;
+}
+
+function judge(frames: ReceivedFrame[], answers: Map<string, Answer>, counts: { subscribers: number; uploads: number; matching: number }): FanOutResult {
+  const delays: number[] = [];
+  const sinceSend: number[] = [];
+  const seen = new Set<string>();
+  let wrong = 0;
+  for (const { subscriber, at, raw } of frames) {
+    const frame = JSON.parse(raw);
+    const payload = frame.payload?.data ? Object.values(frame.payload.data)[0] as Json : undefined;
+    const fileID = payload?.fileID ?? payload?.id;
+    const answer = answers.get(fileID);
+    const key = `${subscriber} ${fileID}`;
+    if (!answer || seen.has(key) || frame.id !== `s${subscriber}` || !isDeepStrictEqual(frame.payload, variantOf(subscriber).expected(answer.file))) {
+      wrong += 1;
+      continue;
+    }
+    seen.add(key);
+    if (!answer.measured) continue;
+    delays.push(at - answer.answered);
+    sinceSend.push(at - answer.sent);
+  }
+  const measured = [...answers.values()].filter((answer) => answer.measured);
+  const expected = counts.uploads * counts.matching;
+  return {
+    subscribers: counts.subscribers,
+    uploads: counts.uploads,
+    frames: expected,
+    delay: spread(delays),
+    sinceSend: spread(sinceSend),
+    roundTrip: spread(measured.map((answer) => answer.answered - answer.sent)),
+    lost: expected - delays.length,
+    wrong,
+  };
+}
+
+/** One markdown line, for run.ts. */
+export function fanOutLine(result: FanOutResult): string {
+  const ms = (value: number) => value.toFixed(1);
+  const figures = ({ p50, p95, p99, max }: Spread) => `p50 ${ms(p50)} ms, p95 ${ms(p95)} ms, p99 ${ms(p99)} ms, max ${ms(max)} ms`;
+  return [
+    `${result.subscribers} subscribers (one WebSocket each), ${result.uploads} uploads, ${result.frames} frames, ${result.lost} lost, ${result.wrong} wrong (goal: p99 ≤ 50 ms, 0 lost).`,
+    `- uploadFile answer read → each data frame read: ${figures(result.delay)}`,
+    `- uploadFile request sent → each data frame read: ${figures(result.sinceSend)}`,
+    `- uploadFile round trip: ${figures(result.roundTrip)}`,
+  ].join('\n');
+}
