@@ -9,6 +9,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { WebSocket } from 'ws';
 import { apiKeyHeader, startMessage } from '../../test/support/realtime-client';
+import type { ThreadReply } from './fan-out-threads';
 import { variantOf } from './fan-out-variants';
 
 export interface ClientsData {
@@ -22,8 +23,7 @@ export interface ClientsData {
 export type ClientsRequest = { type: 'await'; total: number; timeoutMs: number } | { type: 'collect' };
 /** Clients → scenario. */
 export type ClientsReply =
-  | { type: 'ready' }
-  | { type: 'failed'; message: string }
+  | ThreadReply
   | { type: 'count'; received: number }
   | { type: 'frames'; frames: ReceivedFrame[] };
 

@@ -9,10 +9,11 @@
  */
 import { randomBytes } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import { uploadViaApi, type Bench } from '../context';
+import type { Bench } from '../context';
 import { percentile } from '../measure';
 import type { ClientsData, ClientsReply, ClientsRequest, ReceivedFrame } from './fan-out-clients';
+import { startThread } from './fan-out-threads';
+import type { UploaderData, UploaderReply, UploaderRequest } from './fan-out-uploader';
 import { FAN_OUT_PROJECT, variantOf } from './fan-out-variants';
 
 export interface FanOutOptions {
@@ -29,7 +30,7 @@ export interface FanOutResult {
   frames: number;
   /** Milliseconds from the uploadFile answer read to the data frame read (negative when the frame came first). */
   delay: Spread;
-  /** Milliseconds from the uploadFile request sent to the data frame read: the fan-out runs before the answer is written, so its cost shows here. */
+  /** Milliseconds from the uploadFile request sent to the data frame read. */
   sinceSend: Spread;
   /** The uploadFile round trips, ms. */
   roundTrip: Spread;
@@ -44,61 +45,33 @@ const FRAME_TIMEOUT_MS = 10_000;
 const BODY_BYTES = 1024;
 type Spread = { p50: number; p95: number; p99: number; max: number };
 const spread = (samples: number[]): Spread => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: percentile(samples, 100) });
-const stamp = () => performance.timeOrigin + performance.now();
 
 // Answers are read field by field, as a client would.
 type Json = any;
 
 export async function fanOut(bench: Bench, { subscribers, uploads, warmup }: FanOutOptions): Promise<FanOutResult> {
   const { realtimeUrl, graphqlUrl, apiKey } = bench.server;
-  const clients = new Worker(typeScriptEntry(new URL('./fan-out-clients.ts', import.meta.url)), {
-    eval: true,
-    workerData: { realtimeUrl, graphqlUrl, apiKey, subscribers } satisfies ClientsData,
-  });
-  const replies: ClientsReply[] = [];
-  let wake: (() => void) | undefined;
-  clients.on('message', (reply: ClientsReply) => {
-    replies.push(reply);
-    wake?.();
-  });
-  clients.on('error', (failure) => {
-    replies.push({ type: 'failed', message: String(failure) });
-    wake?.();
-  });
-  const reply = async (): Promise<ClientsReply> => {
-    while (!replies.length) await new Promise<void>((resolve) => (wake = resolve));
-    const next = replies.shift()!;
-    if (next.type === 'failed') throw new Error(`fan-out clients: ${next.message}`);
-    return next;
-  };
-  const ask = (request: ClientsRequest) => {
-    clients.postMessage(request);
-    return reply();
-  };
-
+  const clients = startThread<ClientsRequest, ClientsReply>(new URL('./fan-out-clients.ts', import.meta.url), { realtimeUrl, graphqlUrl, apiKey, subscribers } satisfies ClientsData);
+  const bodyBase64 = randomBytes(BODY_BYTES).toString('base64');
+  const uploader = startThread<UploaderRequest, UploaderReply>(new URL('./fan-out-uploader.ts', import.meta.url), { graphqlUrl, apiKey, projectID: FAN_OUT_PROJECT, bodyBase64 } satisfies UploaderData);
   try {
-    await reply();
+    await Promise.all([clients.reply(), uploader.reply()]);
     const matching = Array.from({ length: subscribers }, (_, i) => i).filter((i) => variantOf(i).expected({}) !== undefined).length;
-    const bytes = randomBytes(BODY_BYTES);
     const answers = new Map<string, Answer>();
     for (let i = 0; i < warmup + uploads; i += 1) {
-      const sent = stamp();
-      const file = await uploadViaApi(bench, FAN_OUT_PROJECT, `fan-out-${i}.bin`, bytes);
-      answers.set(file.fileID, { file, sent, answered: stamp(), measured: i >= warmup });
-      await ask({ type: 'await', total: (i + 1) * matching, timeoutMs: FRAME_TIMEOUT_MS });
+      const uploaded = await uploader.ask({ type: 'upload', fileName: `fan-out-${i}.bin` });
+      if (uploaded.type !== 'uploaded') throw new Error(`expected an upload, got ${uploaded.type}`);
+      answers.set(uploaded.file.fileID, { ...uploaded, measured: i >= warmup });
+      await clients.ask({ type: 'await', total: (i + 1) * matching, timeoutMs: FRAME_TIMEOUT_MS });
     }
-    const collected = await ask({ type: 'collect' });
+    const collected = await clients.ask({ type: 'collect' });
     return judge(collected.type === 'frames' ? collected.frames : [], answers, { subscribers, uploads, matching });
   } finally {
-    await clients.terminate();
+    await Promise.all([clients.terminate(), uploader.terminate()]);
     // The next scenario starts with the server's side of these sockets gone.
     for (let waited = 0; bench.server.activeSubscriptions() > 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
   }
 }
-
-/** A worker's code loading a TypeScript module: Node 20 hands tsx's loader on to no worker thread, not even through execArgv. */
-const typeScriptEntry = (module: URL): string =>
-  `import(${JSON.stringify(import.meta.resolve('tsx/esm/api'))}).then(({ tsImport }) => tsImport(${JSON.stringify(module.href)}, ${JSON.stringify(import.meta.url)}))`;
 
 interface Answer {
   file: Json;
