@@ -13,6 +13,8 @@ import type { ThreadReply } from './fan-out-threads';
 import { variantOf } from './fan-out-variants';
 
 export interface ClientsData {
+  /** `raw`: the baseline server (fan-out-raw.ts), which needs no subscribing: subscriber i connects to `?s=i`. */
+  mode: 'api' | 'raw';
   realtimeUrl: string;
   graphqlUrl: string;
   apiKey: string;
@@ -37,7 +39,7 @@ export interface ReceivedFrame {
 const OPENING_AT_ONCE = 50;
 const stamp = () => performance.timeOrigin + performance.now();
 
-const { realtimeUrl, graphqlUrl, apiKey, subscribers } = workerData as ClientsData;
+const { mode, realtimeUrl, graphqlUrl, apiKey, subscribers } = workerData as ClientsData;
 const port = parentPort!;
 const auth = apiKeyHeader(graphqlUrl, apiKey);
 const protocols = ['graphql-ws', `header-${Buffer.from(JSON.stringify(auth)).toString('base64url')}`];
@@ -45,13 +47,13 @@ const frames: ReceivedFrame[] = [];
 const sockets: WebSocket[] = [];
 let waiting: { total: number; timer: NodeJS.Timeout } | undefined;
 
-/** Opens subscriber i's socket and resolves once its subscription is acknowledged. */
+/** Opens subscriber i's socket and resolves once its subscription is acknowledged (raw: once open). */
 function subscribe(subscriber: number): Promise<void> {
   return new Promise((resolve, reject) => {
-    const socket = new WebSocket(realtimeUrl, protocols);
+    const socket = mode === 'raw' ? new WebSocket(`${realtimeUrl}?s=${subscriber}`) : new WebSocket(realtimeUrl, protocols);
     sockets.push(socket);
     socket.on('error', reject);
-    socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
+    socket.on('open', () => (mode === 'raw' ? resolve() : socket.send(JSON.stringify({ type: 'connection_init' }))));
     socket.on('message', (data) => {
       const at = stamp();
       const raw = String(data);

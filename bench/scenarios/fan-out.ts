@@ -6,12 +6,15 @@
  * server's event loop and inflate the figure. Uploads go one at a time, the
  * next once every frame of the last arrived (or a timeout passed). Every frame
  * is checked against the subscriber's selection; a missing one is lost.
+ * Then the same subscribers and frames against a bare ws server (the raw
+ * baseline, fan-out-raw.ts): the floor of the socket writes themselves.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { isDeepStrictEqual } from 'node:util';
 import type { Bench } from '../context';
 import { percentile } from '../measure';
 import type { ClientsData, ClientsReply, ClientsRequest, ReceivedFrame } from './fan-out-clients';
+import { startRawFanOutServer } from './fan-out-raw';
 import { startThread } from './fan-out-threads';
 import type { UploaderData, UploaderReply, UploaderRequest } from './fan-out-uploader';
 import { FAN_OUT_PROJECT, variantOf } from './fan-out-variants';
@@ -38,6 +41,8 @@ export interface FanOutResult {
   lost: number;
   /** Frames with the wrong shape, a duplicate, or for a subscriber whose filter does not match. */
   wrong: number;
+  /** The baseline (fan-out-raw.ts): the same frames written by a bare ws server in a loop, ms from the loop's start. */
+  raw: { delay: Spread; lost: number; wrong: number };
 }
 
 /** How long the last frame of one upload may take before the rest count as lost. */
@@ -49,27 +54,54 @@ const spread = (samples: number[]): Spread => ({ p50: percentile(samples, 50), p
 // Answers are read field by field, as a client would.
 type Json = any;
 
-export async function fanOut(bench: Bench, { subscribers, uploads, warmup }: FanOutOptions): Promise<FanOutResult> {
+export async function fanOut(bench: Bench, options: FanOutOptions): Promise<FanOutResult> {
   const { realtimeUrl, graphqlUrl, apiKey } = bench.server;
-  const clients = startThread<ClientsRequest, ClientsReply>(new URL('./fan-out-clients.ts', import.meta.url), { realtimeUrl, graphqlUrl, apiKey, subscribers } satisfies ClientsData);
   const bodyBase64 = randomBytes(BODY_BYTES).toString('base64');
   const uploader = startThread<UploaderRequest, UploaderReply>(new URL('./fan-out-uploader.ts', import.meta.url), { graphqlUrl, apiKey, projectID: FAN_OUT_PROJECT, bodyBase64 } satisfies UploaderData);
+  let lastFile: Json;
   try {
-    await Promise.all([clients.reply(), uploader.reply()]);
+    await uploader.reply();
+    const api = await round({ mode: 'api', realtimeUrl, graphqlUrl, apiKey, subscribers: options.subscribers }, options, async (i) => {
+      const uploaded = await uploader.ask({ type: 'upload', fileName: `fan-out-${i}.bin` });
+      if (uploaded.type !== 'uploaded') throw new Error(`expected an upload, got ${uploaded.type}`);
+      lastFile = uploaded.file;
+      return uploaded;
+    });
+    // The baseline writes frames for files shaped like the API's, each with an ID of its own.
+    const raw = await startRawFanOutServer();
+    try {
+      const baseline = await round({ mode: 'raw', realtimeUrl: raw.url, graphqlUrl, apiKey, subscribers: options.subscribers }, options, async () => {
+        const file = { ...lastFile, fileID: randomUUID() };
+        const began = raw.publish(file);
+        return { file, sent: began, answered: began };
+      });
+      return { ...api, raw: { delay: baseline.delay, lost: baseline.lost, wrong: baseline.wrong } };
+    } finally {
+      await raw.close();
+    }
+  } finally {
+    await uploader.terminate();
+    // The next scenario starts with the server's side of these sockets gone.
+    for (let waited = 0; bench.server.activeSubscriptions() > 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+/** Connects the subscribers, publishes one event at a time (each once the last one's frames are in), and judges every frame. */
+async function round(data: ClientsData, { subscribers, uploads, warmup }: FanOutOptions, publish: (i: number) => Promise<Omit<Answer, 'measured'>>) {
+  const clients = startThread<ClientsRequest, ClientsReply>(new URL('./fan-out-clients.ts', import.meta.url), data);
+  try {
+    await clients.reply();
     const matching = Array.from({ length: subscribers }, (_, i) => i).filter((i) => variantOf(i).expected({}) !== undefined).length;
     const answers = new Map<string, Answer>();
     for (let i = 0; i < warmup + uploads; i += 1) {
-      const uploaded = await uploader.ask({ type: 'upload', fileName: `fan-out-${i}.bin` });
-      if (uploaded.type !== 'uploaded') throw new Error(`expected an upload, got ${uploaded.type}`);
-      answers.set(uploaded.file.fileID, { ...uploaded, measured: i >= warmup });
+      const answer = await publish(i);
+      answers.set(answer.file.fileID, { ...answer, measured: i >= warmup });
       await clients.ask({ type: 'await', total: (i + 1) * matching, timeoutMs: FRAME_TIMEOUT_MS });
     }
     const collected = await clients.ask({ type: 'collect' });
     return judge(collected.type === 'frames' ? collected.frames : [], answers, { subscribers, uploads, matching });
   } finally {
-    await Promise.all([clients.terminate(), uploader.terminate()]);
-    // The next scenario starts with the server's side of these sockets gone.
-    for (let waited = 0; bench.server.activeSubscriptions() > 0 && waited < 5_000; waited += 50) await new Promise((resolve) => setTimeout(resolve, 50));
+    await clients.terminate();
   }
 }
 
@@ -80,7 +112,7 @@ interface Answer {
   measured: boolean;
 }
 
-function judge(frames: ReceivedFrame[], answers: Map<string, Answer>, counts: { subscribers: number; uploads: number; matching: number }): FanOutResult {
+function judge(frames: ReceivedFrame[], answers: Map<string, Answer>, counts: { subscribers: number; uploads: number; matching: number }): Omit<FanOutResult, 'raw'> {
   const delays: number[] = [];
   const sinceSend: number[] = [];
   const seen = new Set<string>();
@@ -123,5 +155,7 @@ export function fanOutLine(result: FanOutResult): string {
     `- uploadFile answer read → each data frame read: ${figures(result.delay)}`,
     `- uploadFile request sent → each data frame read: ${figures(result.sinceSend)}`,
     `- uploadFile round trip: ${figures(result.roundTrip)}`,
+    `- raw baseline, a bare ws server writing the same frames in a loop → each frame read: ${figures(result.raw.delay)}; ${result.raw.lost} lost, ${result.raw.wrong} wrong`,
+    `- ratio API / raw at p99: ${(result.delay.p99 / result.raw.delay.p99).toFixed(2)}×`,
   ].join('\n');
 }
