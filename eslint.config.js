@@ -9,12 +9,24 @@ const allRules = await appsyncRules();
 
 export default [
   {
-    files: ['resolvers/**/*.ts'],
+    // shared/ runs in the resolvers too.
+    files: ['resolvers/**/*.ts', 'shared/**/*.ts'],
     languageOptions: {
       parser: tsParser,
       parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname },
     },
     ...allRules,
+  },
+  {
+    // Refusals go through fail() (resolvers/lib/errors.ts), whose errorType the schema's ErrorType types.
+    files: ['resolvers/**/*.ts'],
+    ignores: ['resolvers/lib/errors.ts'],
+    rules: {
+      'no-restricted-syntax': [
+        'error',
+        { selector: "CallExpression[callee.object.name='util'][callee.property.name='error']", message: 'Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema\'s ErrorType values.' },
+      ],
+    },
   },
   {
     files: ['dist/resolvers/**/*.js'],

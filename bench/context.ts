@@ -10,6 +10,7 @@ import { UploadFileDocument } from '../generated/operations';
 import { bundleIfChanged } from '../infra/bundle';
 import { startLocalServer, type LocalServer } from '../local/server';
 import { storageClients } from '../local/storage/index';
+import { closeHttpAgents, postGraphQL, postJson, type Json } from '../test/support/graphql-http';
 
 export interface Bench {
   server: LocalServer;
@@ -31,6 +32,7 @@ export async function startBench(): Promise<Bench> {
     s3,
     bearer,
     async close() {
+      closeHttpAgents();
       dynamodb.destroy();
       s3.destroy();
       await server.close();
@@ -38,18 +40,10 @@ export async function startBench(): Promise<Bench> {
   };
 }
 
-// Answers are read field by field, as a client would.
-type Json = any;
-
 /** POST /graphql with the API key; throws on a non-200 answer or GraphQL errors. */
 export async function graphql(bench: Bench, query: string, variables: Record<string, unknown>): Promise<Json> {
-  const response = await fetch(bench.server.graphqlUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', 'x-api-key': bench.server.apiKey },
-    body: JSON.stringify({ query, variables }),
-  });
-  const body = (await response.json()) as Json;
-  if (response.status !== 200 || body.errors) throw new Error(`GraphQL ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
+  const { status, body } = await postGraphQL(bench.server.graphqlUrl, { query, variables }, { 'x-api-key': bench.server.apiKey });
+  if (status !== 200 || body.errors) throw new Error(`GraphQL ${status}: ${JSON.stringify(body.errors ?? body)}`);
   return body.data;
 }
 
@@ -61,13 +55,9 @@ export async function uploadViaApi(bench: Bench, projectID: string, fileName: st
 
 /** POST /upload (the legacy REST endpoint) with a user-pool token. */
 export async function uploadViaRest(bench: Bench, projectID: string, fileName: string, bytes: Buffer): Promise<Json> {
-  const response = await fetch(bench.server.restUrl, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: bench.bearer },
-    body: JSON.stringify({ file_content: bytes.toString('base64'), file_name: fileName, project_id: projectID, file_type: 'bin' }),
-  });
-  const body = (await response.json()) as Json;
-  if (response.status !== 200) throw new Error(`POST /upload ${response.status}: ${JSON.stringify(body)}`);
+  const input = { file_content: bytes.toString('base64'), file_name: fileName, project_id: projectID, file_type: 'bin' };
+  const { status, body } = await postJson(bench.server.restUrl, input, { authorization: bench.bearer });
+  if (status !== 200) throw new Error(`POST /upload ${status}: ${JSON.stringify(body)}`);
   return body.file;
 }
 

@@ -1,6 +1,6 @@
 /**
- * The fan-out scenario alone (run.ts runs it with the rest): `npx tsx bench/fan-out.ts`, or under
- * `node --cpu-prof --import tsx bench/fan-out.ts` to profile it. BENCH_SUBSCRIBERS (default 1000),
+ * The fan-out scenario alone (run.ts runs it with the rest), compiled by `node bench/fan-out.mjs`, or under
+ * `node --cpu-prof bench/fan-out.mjs` to profile it. BENCH_SUBSCRIBERS (default 1000),
  * BENCH_ITERATIONS (uploads, default 50) and BENCH_WARMUP (default 5) set its size.
  */
 import './env';

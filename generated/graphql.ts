@@ -70,6 +70,27 @@ export type CreateUploadInput = {
   size: Scalars['Float']['input'];
 };
 
+/**
+ * The `errorType` of every refusal this API gives (a GraphQL error's
+ * `errorType`; POST /upload answers with the HTTP status after each). No field
+ * returns it: it is the catalogue clients branch on.
+ * - ValidationError (HTTP 400): the input is malformed or out of range; the message says which field and why.
+ * - Unauthorized (HTTP 403): the caller may not act on this project or file.
+ * - NotFound (HTTP 404): no such file or upload, or it is gone.
+ * - Conflict (HTTP 409): the request clashes with what is stored, e.g. a clientToken reused for other bytes.
+ * - PayloadTooLarge (HTTP 413): the file is larger than this way of uploading takes.
+ * - UnsupportedMediaType (HTTP 415): the declared content type does not match the bytes, or is not accepted.
+ * - InternalFailure (HTTP 500): the service failed; nothing was changed, and retrying is safe.
+ */
+export type ErrorType =
+  | 'Conflict'
+  | 'InternalFailure'
+  | 'NotFound'
+  | 'PayloadTooLarge'
+  | 'Unauthorized'
+  | 'UnsupportedMediaType'
+  | 'ValidationError';
+
 /** A file stored in a project's file space. */
 export type File = {
   __typename?: 'File';

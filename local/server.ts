@@ -16,6 +16,7 @@ import { consoleAsset, consolePage } from './console/console-page';
 import { FILES_PAGE_PATH, FILES_SCRIPT_PATH, filesPage, filesScript, type DeployedPageTarget } from './files-page/files-page';
 import { lazyLambdaHandler, type InvocationCounts } from './data-sources/lambda';
 import { dataSourceLambdas, type DataSourceLambdaName } from '../infra/api-definition';
+import { internalFailure } from './graphql/errors';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
 import { handleGraphQL } from './http/graphql-endpoint';
@@ -251,7 +252,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     if (!isLocalHost(req.headers.host, hostNames)) return sendJson(res, 421, { errors: [MISDIRECTED] });
     handle(req, res).catch((error) => {
       console.error('[http] request failed', error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [{ errorType: 'InternalFailure', message: 'An internal error occurred.' }] });
+      if (!res.headersSent) sendJson(res, 500, { errors: [internalFailure] });
     });
   };
   const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {

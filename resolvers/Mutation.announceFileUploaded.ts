@@ -1,5 +1,6 @@
-import { util, type Context } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
 import type { File, MutationAnnounceFileUploadedArgs } from '../generated/graphql';
+import { fail } from './lib/errors';
 
 /** getFile reads the row; the authorization step then passes IAM callers, the only mode this field allows. */
 export function request(_ctx: Context<MutationAnnounceFileUploadedArgs>) {
@@ -10,7 +11,7 @@ export function request(_ctx: Context<MutationAnnounceFileUploadedArgs>) {
 export function response(ctx: Context<MutationAnnounceFileUploadedArgs>): File {
   const file = ctx.prev.result as File | null;
   if (!file) {
-    util.error(`No available file has fileID ${ctx.args.fileID}: announce a file after it is stored.`, 'NotFound');
+    fail(`No available file has fileID ${ctx.args.fileID}: announce a file after it is stored.`, 'NotFound');
   }
   return file;
 }

@@ -57,7 +57,7 @@ type Json = any;
 export async function fanOut(bench: Bench, options: FanOutOptions): Promise<FanOutResult> {
   const { realtimeUrl, graphqlUrl, apiKey } = bench.server;
   const bodyBase64 = randomBytes(BODY_BYTES).toString('base64');
-  const uploader = startThread<UploaderRequest, UploaderReply>(new URL('./fan-out-uploader.ts', import.meta.url), { graphqlUrl, apiKey, projectID: FAN_OUT_PROJECT, bodyBase64 } satisfies UploaderData);
+  const uploader = startThread<UploaderRequest, UploaderReply>('bench/scenarios/fan-out-uploader.ts', { graphqlUrl, apiKey, projectID: FAN_OUT_PROJECT, bodyBase64 } satisfies UploaderData);
   let lastFile: Json;
   try {
     await uploader.reply();
@@ -88,7 +88,7 @@ export async function fanOut(bench: Bench, options: FanOutOptions): Promise<FanO
 
 /** Connects the subscribers, publishes one event at a time (each once the last one's frames are in), and judges every frame. */
 async function round(data: ClientsData, { subscribers, uploads, warmup }: FanOutOptions, publish: (i: number) => Promise<Omit<Answer, 'measured'>>) {
-  const clients = startThread<ClientsRequest, ClientsReply>(new URL('./fan-out-clients.ts', import.meta.url), data);
+  const clients = startThread<ClientsRequest, ClientsReply>('bench/scenarios/fan-out-clients.ts', data);
   try {
     await clients.reply();
     const matching = Array.from({ length: subscribers }, (_, i) => i).filter((i) => variantOf(i).expected({}) !== undefined).length;

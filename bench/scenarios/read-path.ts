@@ -1,27 +1,45 @@
-/** 1. filesByProject(limit: 20) over HTTP vs the raw byProject Query it resolves to. */
-import { QueryCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+/**
+ * 1. filesByProject(limit: 20) over HTTP vs the raw byProject Query it
+ * resolves to, on a project of 1,000 files and on one of 100,000
+ * (BENCH_LARGE_PROJECT_ROWS): a page must cost the same however long the list.
+ */
+import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
+import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
 import { fileTable } from '../../infra/api-definition';
 import { FilesByProjectDocument } from '../../generated/operations';
-import { fileRow, graphql, putRow, type Bench } from '../context';
+import { fileRow, graphql, type Bench } from '../context';
 import { comparePair, type Pair, type RunOptions } from '../measure';
 
-const PROJECT = 'bench-read';
-const ROWS = 200;
 const LIMIT = 20;
+/** DynamoDB's BatchWriteItem takes at most 25 items. */
+const BATCH = 25;
+const BATCHES_IN_FLIGHT = 8;
 
-async function seed(bench: Bench): Promise<void> {
+/** Writes `rows` file rows into `projectID`, a second apart, BatchWriteItem by BatchWriteItem. */
+async function seed(bench: Bench, projectID: string, rows: number): Promise<void> {
   const start = Date.UTC(2026, 0, 1);
   const body = Buffer.from('hello');
-  for (let i = 0; i < ROWS; i += 1) {
-    await putRow(bench, fileRow(PROJECT, `seed-${i}.txt`, body, new Date(start + i * 1000).toISOString()));
-  }
+  let next = 0;
+  const writer = async () => {
+    while (next < rows) {
+      const first = next;
+      next = Math.min(rows, next + BATCH);
+      let requests = Array.from({ length: next - first }, (_, i) => ({
+        PutRequest: { Item: marshall(fileRow(projectID, `seed-${first + i}.txt`, body, new Date(start + (first + i) * 1000).toISOString())) },
+      }));
+      while (requests.length) {
+        const { UnprocessedItems } = await bench.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [bench.server.storage.tableName]: requests } }));
+        requests = (UnprocessedItems?.[bench.server.storage.tableName] ?? []) as typeof requests;
+      }
+    }
+  };
+  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, writer));
 }
 
-export async function readPath(bench: Bench, options: RunOptions): Promise<Pair> {
-  await seed(bench);
+export async function readPath(bench: Bench, projectID: string, rows: number, options: RunOptions): Promise<Pair> {
+  await seed(bench, projectID, rows);
   const viaApi = async () => {
-    const { items } = (await graphql(bench, FilesByProjectDocument.toString(), { projectID: PROJECT, limit: LIMIT })).filesByProject;
+    const { items } = (await graphql(bench, FilesByProjectDocument.toString(), { projectID, limit: LIMIT })).filesByProject;
     if (items.length !== LIMIT) throw new Error(`filesByProject returned ${items.length} items, expected ${LIMIT}`);
   };
   const raw = async () => {
@@ -31,7 +49,7 @@ export async function readPath(bench: Bench, options: RunOptions): Promise<Pair>
         IndexName: fileTable.byProjectIndex.name,
         KeyConditionExpression: '#p = :p',
         ExpressionAttributeNames: { '#p': fileTable.byProjectIndex.partitionKey },
-        ExpressionAttributeValues: { ':p': { S: PROJECT } },
+        ExpressionAttributeValues: { ':p': { S: projectID } },
         ScanIndexForward: false,
         Limit: LIMIT,
       }),

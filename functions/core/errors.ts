@@ -2,8 +2,12 @@
  * The error catalogue: every refusal the file service gives, with the HTTP
  * status it maps to. GraphQL clients branch on `errorType`; the REST proxy
  * reuses `httpStatus`. Messages are written for the person who sent the
- * request: what was wrong and what to do, never internal details.
+ * request: what was wrong and what to do, never internal details. The types
+ * are the schema's ErrorType enum: the map must name each, and only those.
  */
+import type { ErrorType } from '../../generated/graphql';
+
+export type { ErrorType };
 
 export const errorStatus = {
   ValidationError: 400,
@@ -15,9 +19,7 @@ export const errorStatus = {
   NotFound: 404,
   Conflict: 409,
   InternalFailure: 500,
-} as const;
-
-export type ErrorType = keyof typeof errorStatus;
+} as const satisfies Record<ErrorType, number>;
 
 export class FileServiceError extends Error {
   override readonly name = 'FileServiceError';

@@ -5,7 +5,7 @@
  */
 import type { Identity } from '@aws-appsync/utils';
 import type { MutationAbortUploadArgs, MutationCompleteUploadArgs, MutationCreateUploadUrlArgs } from '../../generated/graphql';
-import { isAdmin } from '../../resolvers/lib/access';
+import { isAdmin } from '../../shared/project-access';
 import { answerWithData } from '../core/answer';
 import { callerFrom } from '../core/caller';
 import { abortUpload, completeUpload, type Actor, type ManageDeps } from '../core/complete-upload';

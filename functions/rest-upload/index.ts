@@ -5,7 +5,7 @@
  * and the new file is announced to onFileUploaded subscribers.
  */
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
-import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../resolvers/lib/access';
+import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../shared/project-access';
 import { callerFrom } from '../core/caller';
 import { readAnnounceConfig, readConfig } from '../core/config';
 import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '../core/errors';
@@ -13,7 +13,7 @@ import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql'
 import { createStores } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
 import { announceFileUploaded, type AnnounceRetry } from './announce';
-import { identityFromClaims } from './jwt-identity';
+import { userPoolIdentity } from '../core/user-pool-identity';
 import { parseLegacyPayload, restChannel, toUploadInput } from './legacy-payload';
 
 export type RestUploadEvent = APIGatewayProxyEventV2WithJWTAuthorizer;
@@ -31,7 +31,7 @@ const respond = (statusCode: number, body: Record<string, unknown>): APIGatewayP
   body: JSON.stringify(body),
 });
 
-function authorize(identity: ReturnType<typeof identityFromClaims>, payload: Record<string, unknown>): void {
+function authorize(identity: ReturnType<typeof userPoolIdentity>, payload: Record<string, unknown>): void {
   const projectID = payload.project_id;
   // A missing or malformed project_id is the validator's to report (400).
   if (typeof projectID === 'string' && !mayAccessProject(USER_POOL_AUTH, identity, projectID)) {
@@ -45,7 +45,7 @@ export async function handleRestUpload(event: RestUploadEvent, context: { awsReq
     return respond(401, { errorType: 'UnauthorizedException', message: 'Send a user-pool token in the Authorization header.' });
   }
   try {
-    const identity = identityFromClaims(claims, event.requestContext.http?.sourceIp ?? '');
+    const identity = userPoolIdentity(claims, event.requestContext.http?.sourceIp ?? '');
     const payload = parseLegacyPayload(event.body, event.isBase64Encoded);
     authorize(identity, payload);
     const deps = getDeps();

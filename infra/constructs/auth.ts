@@ -1,7 +1,7 @@
 import { Duration, RemovalPolicy, Validations } from 'aws-cdk-lib';
 import * as cognito from 'aws-cdk-lib/aws-cognito';
 import { Construct } from 'constructs';
-import { ADMIN_GROUP } from '../../resolvers/lib/access';
+import { ADMIN_GROUP } from '../../shared/project-access';
 
 export interface AuthProps {
   /** Deletion protection on the user pool; without it the pool is also deleted with the stack. */

@@ -7,7 +7,8 @@
  */
 import { createHash, timingSafeEqual } from 'node:crypto';
 import type { Caller } from '../graphql/graphql-api';
-import { cognitoIdentity, tokenFromAuthorization, type VerifiedToken } from './cognito-tokens';
+import { userPoolIdentity } from '../../functions/core/user-pool-identity';
+import { tokenFromAuthorization, type VerifiedToken } from './cognito-tokens';
 import { verifySigV4, type LocalAccount, type SignedRequest } from './sigv4';
 
 export interface AuthConfig {
@@ -21,7 +22,13 @@ export type Authentication = { ok: true; caller: Caller } | { ok: false; message
 
 // Digests have one length whatever the keys hold (timingSafeEqual throws on buffers of different byte lengths).
 const digest = (value: string) => createHash('sha256').update(value).digest();
-const sameKey = (a: string, b: string) => timingSafeEqual(digest(a), digest(b));
+// The API's own key is hashed once, not on every request.
+const keyDigests = new Map<string, Buffer>();
+const sameKey = (given: string, apiKey: string) => {
+  let expected = keyDigests.get(apiKey);
+  if (!expected) keyDigests.set(apiKey, (expected = digest(apiKey)));
+  return timingSafeEqual(digest(given), expected);
+};
 
 /** `request.headers`: names in lower case; the body and URL matter for SigV4 only. */
 export async function authenticate(config: AuthConfig, request: SignedRequest, sourceIp: string): Promise<Authentication> {
@@ -47,5 +54,5 @@ export async function authenticate(config: AuthConfig, request: SignedRequest, s
       message: verified.reason === 'expired' ? 'Token has expired.' : 'Valid authorization header not provided: the token is not a user-pool token of this API.',
     };
   }
-  return { ok: true, caller: { authMode: 'AMAZON_COGNITO_USER_POOLS', identity: cognitoIdentity(verified.claims, sourceIp), headers } };
+  return { ok: true, caller: { authMode: 'AMAZON_COGNITO_USER_POOLS', identity: userPoolIdentity(verified.claims, sourceIp), headers } };
 }

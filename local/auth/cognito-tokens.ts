@@ -84,16 +84,3 @@ export function tokenVerifier(pool: UserPool, key: SigningKey) {
     }
   };
 }
-
-/** ctx.identity for a user-pool caller, as AppSync builds it from the token. */
-export function cognitoIdentity(claims: JWTPayload, sourceIp: string) {
-  return {
-    sub: claims.sub,
-    issuer: claims.iss,
-    username: (claims['cognito:username'] ?? claims.username) as string,
-    claims,
-    sourceIp: [sourceIp],
-    defaultAuthStrategy: 'ALLOW',
-    groups: (claims['cognito:groups'] as string[] | undefined) ?? null,
-  };
-}

@@ -6,6 +6,37 @@
 import { GraphQLError } from 'graphql';
 import type { FieldError } from '../appsync-js/signals';
 
+/**
+ * The errorTypes the local server gives of its own accord — AppSync's names
+ * for the same refusals — besides the schema's ErrorType, which resolvers raise.
+ */
+export type ProtocolErrorType =
+  // HTTP and GraphQL requests
+  | 'UnauthorizedException'
+  | 'MalformedHttpRequestException'
+  | 'ValidationError'
+  | 'PayloadTooLarge'
+  | 'Unauthorized'
+  | 'QueryDepthLimitReached'
+  | 'QueryTooLarge'
+  | 'ResolverExecutionLimitReached'
+  | 'ExecutionTimeout'
+  | 'InvalidationLimitExceeded'
+  | 'BadRequest'
+  | 'NotFound'
+  | 'InternalFailure'
+  // The real-time protocol
+  | 'DuplicatedOperationError'
+  | 'MaxSubscriptionsReachedError'
+  | 'MalformedRequest'
+  | 'UnsupportedOperation';
+
+/** The one answer to a failure of the server's own: the details go to its log, never to the caller. */
+export const internalFailure = {
+  errorType: 'InternalFailure',
+  message: 'An internal error occurred; nothing was changed. Retry, and check the server log if it persists.',
+} as const satisfies { errorType: ProtocolErrorType; message: string };
+
 export interface AppSyncError {
   path: readonly (string | number)[] | null;
   data: unknown;
@@ -25,8 +56,6 @@ export class FieldResolutionError extends Error {
 export const unauthorizedField = (fieldName: string, typeName: string) =>
   new FieldResolutionError({ message: `Not Authorized to access ${fieldName} on type ${typeName}`, errorType: 'Unauthorized' });
 
-const INTERNAL = { errorType: 'InternalFailure', message: 'An internal error occurred. Nothing was changed by the failed field; retry, and check the server log if it persists.' };
-
 export function toAppSyncError(error: GraphQLError, fallbackType = 'ValidationError'): AppSyncError {
   const locations = error.locations?.map(({ line, column }) => ({ line, column, sourceName: null })) ?? null;
   const base = { path: error.path ?? null, locations, data: null, errorInfo: null };
@@ -38,15 +67,15 @@ export function toAppSyncError(error: GraphQLError, fallbackType = 'ValidationEr
   if (original && !(original instanceof GraphQLError)) {
     // graphql-js's own complaint about data that breaks the schema is safe to show; anything else is masked.
     if (original.message.startsWith('Cannot return null for non-nullable field')) {
-      return { ...base, message: original.message, errorType: INTERNAL.errorType };
+      return { ...base, message: original.message, errorType: internalFailure.errorType };
     }
     console.error('[graphql] unexpected error in', error.path?.join('.') ?? 'request', original);
-    return { ...base, ...INTERNAL };
+    return { ...base, ...internalFailure };
   }
   return { ...base, message: error.message, errorType: fallbackType };
 }
 
-export const requestError = (message: string, errorType: string): AppSyncError => ({
+export const requestError = (message: string, errorType: ProtocolErrorType): AppSyncError => ({
   path: null,
   data: null,
   errorType,

@@ -14,6 +14,9 @@ const matches = (pattern: string) => {
   const regex = new RegExp(`^${pattern}$`);
   return (value: string) => regex.test(value);
 };
+// Compiled once: every AWSDateTime of every answer is checked.
+const isDate = matches(`${DATE}${OFFSET}?`);
+const isDateTime = matches(`${DATE}T${TIME}${OFFSET}`);
 
 /** A calendar date that exists (no February 30th). */
 function realDate(value: string): boolean {
@@ -77,9 +80,9 @@ const timestamp = new GraphQLScalarType({
 });
 
 export const appsyncScalars: GraphQLScalarType[] = [
-  stringScalar('AWSDate', 'an ISO 8601 date YYYY-MM-DD, optionally with an offset', (v) => matches(`${DATE}${OFFSET}?`)(v) && realDate(v)),
+  stringScalar('AWSDate', 'an ISO 8601 date YYYY-MM-DD, optionally with an offset', (v) => isDate(v) && realDate(v)),
   stringScalar('AWSTime', 'an ISO 8601 time hh:mm[:ss[.sss]], optionally with an offset', matches(`${TIME}${OFFSET}?`)),
-  stringScalar('AWSDateTime', 'an ISO 8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with an offset, e.g. 2026-01-31T12:00:00.000Z', (v) => matches(`${DATE}T${TIME}${OFFSET}`)(v) && realDate(v)),
+  stringScalar('AWSDateTime', 'an ISO 8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with an offset, e.g. 2026-01-31T12:00:00.000Z', (v) => isDateTime(v) && realDate(v)),
   stringScalar('AWSEmail', 'an email address like name@example.com', matches(String.raw`[^\s@]+@[^\s@]+\.[^\s@]+`)),
   stringScalar('AWSJSON', 'a string of valid JSON', validJson),
   stringScalar('AWSURL', 'an absolute URL with a scheme, like https://example.com/path', validUrl),

@@ -24,23 +24,42 @@ function fieldsOf(selectionSet: SelectionSetNode | undefined, fragments: Fragmen
 
 const childFields = (nodes: readonly FieldNode[], fragments: Fragments) => nodes.flatMap((node) => fieldsOf(node.selectionSet, fragments));
 
+/**
+ * Per field node of a cached document: what a resolver is told of its
+ * selection is the same on every request. (A field merged from several nodes
+ * is worked out each time.) Resolvers get copies.
+ */
+const listsByNode = new WeakMap<FieldNode, string[]>();
+const graphQLByNode = new WeakMap<FieldNode, string>();
+
+function perNode<T>(cache: WeakMap<FieldNode, T>, nodes: readonly FieldNode[], compute: () => T): T {
+  if (nodes.length !== 1) return compute();
+  let value = cache.get(nodes[0]);
+  if (value === undefined) cache.set(nodes[0], (value = compute()));
+  return value;
+}
+
 /** AppSync's selectionSetList: `items`, `items/fileID`, … (introspection fields left out). */
-export function selectionSetList(nodes: readonly FieldNode[], fragments: Fragments, prefix = ''): string[] {
+export const selectionSetList = (nodes: readonly FieldNode[], fragments: Fragments): string[] =>
+  perNode(listsByNode, nodes, () => listOf(nodes, fragments)).slice();
+
+function listOf(nodes: readonly FieldNode[], fragments: Fragments, prefix = ''): string[] {
   const seen = new Set<string>();
   const list: string[] = [];
-  for (const field of childFields(nodes, fragments)) {
+  const fields = childFields(nodes, fragments);
+  for (const field of fields) {
     const name = field.name.value;
     if (name.startsWith('__') || seen.has(name)) continue;
     seen.add(name);
     const path = `${prefix}${name}`;
-    const sameName = childFields(nodes, fragments).filter((f) => f.name.value === name);
-    list.push(path, ...selectionSetList(sameName, fragments, `${path}/`));
+    const sameName = fields.filter((f) => f.name.value === name);
+    list.push(path, ...listOf(sameName, fragments, `${path}/`));
   }
   return list;
 }
 
 export const selectionSetGraphQL = (nodes: readonly FieldNode[]): string =>
-  nodes.map((node) => (node.selectionSet ? print(node.selectionSet) : '')).join('\n');
+  perNode(graphQLByNode, nodes, () => nodes.map((node) => (node.selectionSet ? print(node.selectionSet) : '')).join('\n'));
 
 /** Keeps only the fields (by name) the nodes selected, recursively. */
 export function projectSelected(value: unknown, nodes: readonly FieldNode[], fragments: Fragments): unknown {

@@ -13,7 +13,7 @@
  */
 import type { RawData, WebSocket } from 'ws';
 import type { Authentication } from '../auth/authenticate';
-import type { AppSyncError } from '../graphql/errors';
+import { internalFailure, type AppSyncError, type ProtocolErrorType } from '../graphql/errors';
 import type { GraphQLApi, GraphQLRequest } from '../graphql/graphql-api';
 import type { EncodedEvent, SubscriptionHub } from './subscription-hub';
 
@@ -54,7 +54,7 @@ type ClientMessage = { type?: unknown; id?: unknown; payload?: { data?: unknown;
 const lowerCaseKeys = (headers: unknown): Record<string, string> =>
   typeof headers === 'object' && headers !== null ? Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), String(v)])) : {};
 
-const error = (errorType: string, message: string): Pick<AppSyncError, 'errorType' | 'message'> => ({ errorType, message });
+const error = (errorType: ProtocolErrorType, message: string): Pick<AppSyncError, 'errorType' | 'message'> => ({ errorType, message });
 
 export function serveRealtimeConnection(socket: WebSocket, handshake: Authentication, options: RealtimeOptions): void {
   // id → unsubscribe; a start's marker while it is still being authorized.
@@ -200,7 +200,7 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   socket.on('message', (raw) => {
     receive(raw).catch((failure) => {
       console.error('[realtime] message failed', failure);
-      sendError(undefined, [error('InternalFailure', 'An internal error occurred.')]);
+      sendError(undefined, [internalFailure]);
     });
   });
   // A protocol violation (e.g. a message over the size limit): ws closes the socket; without a listener the error would end the process.

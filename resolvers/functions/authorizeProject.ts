@@ -1,6 +1,7 @@
 import { util, type Context } from '@aws-appsync/utils';
-import { mayAccessProject, notAuthorizedMessage } from '../lib/access';
+import { mayAccessProject, notAuthorizedMessage } from '../../shared/project-access';
 import type { ProjectStash } from '../lib/pipeline';
+import { fail } from '../lib/errors';
 
 /**
  * Stops the pipeline unless the caller may act on `ctx.stash.projectID`; passes the previous result on.
@@ -10,13 +11,13 @@ import type { ProjectStash } from '../lib/pipeline';
 export function request(ctx: Context) {
   const { projectID, projectFromRow } = ctx.stash as ProjectStash;
   if (projectID === undefined) {
-    util.error('The resolver did not name the project to authorize.', 'InternalFailure');
+    fail('The resolver did not name the project to authorize.', 'InternalFailure');
   }
   if (projectID !== null && !mayAccessProject(util.authType(), ctx.identity, projectID)) {
     if (projectFromRow) {
       return { payload: null };
     }
-    util.error(notAuthorizedMessage(projectID), 'Unauthorized');
+    fail(notAuthorizedMessage(projectID), 'Unauthorized');
   }
   return { payload: ctx.prev.result };
 }

@@ -1,5 +1,6 @@
-import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
 import { invokeAsDirectResolver, lambdaAnswer } from '../lib/lambda';
+import { fail } from '../lib/errors';
 
 /** What functions/large-upload answers for each field it serves. */
 const answerKeys: Record<string, string> = { createUploadUrl: 'ticket', completeUpload: 'file', abortUpload: 'fileID' };
@@ -11,7 +12,7 @@ const answerKeys: Record<string, string> = { createUploadUrl: 'ticket', complete
 export function request(ctx: Context): LambdaRequest {
   if (ctx.info.fieldName !== 'createUploadUrl' && !ctx.prev.result) {
     const fileID = ctx.args.input ? ctx.args.input.fileID : ctx.args.fileID;
-    util.error(`No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`, 'NotFound');
+    fail(`No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`, 'NotFound');
   }
   return invokeAsDirectResolver(ctx);
 }

@@ -3,6 +3,7 @@ import * as ddb from '@aws-appsync/utils/dynamodb';
 import type { File, FileConnection, QueryFilesByProjectArgs } from '../../generated/graphql';
 import { fileTable } from '../../infra/api-definition';
 import { failOnTableError } from '../lib/table-errors';
+import { fail } from '../lib/errors';
 
 const DEFAULT_LIMIT = 20;
 const MAX_LIMIT = 100;
@@ -17,11 +18,11 @@ export function request(ctx: Context<QueryFilesByProjectArgs>) {
   const { projectID, nextToken } = ctx.args;
   const limit = ctx.args.limit ?? DEFAULT_LIMIT;
   if (limit < 1 || limit > MAX_LIMIT) {
-    util.error(`limit must be between 1 and ${MAX_LIMIT}; got ${limit}.`, 'ValidationError');
+    fail(`limit must be between 1 and ${MAX_LIMIT}; got ${limit}.`, 'ValidationError');
   }
   const prefix = tokenPrefix(projectID);
   if (nextToken && !nextToken.startsWith(prefix)) {
-    util.error(
+    fail(
       'nextToken does not belong to this listing: pass the nextToken returned by filesByProject for the same projectID.',
       'ValidationError',
     );
@@ -41,7 +42,7 @@ const BAD_TOKEN_ERRORS = ['DynamoDB:UserIllegalArgumentException', 'DynamoDB:Dyn
 
 export function response(ctx: Context<QueryFilesByProjectArgs>): FileConnection {
   if (ctx.error && ctx.args.nextToken && BAD_TOKEN_ERRORS.includes(ctx.error.type)) {
-    util.error('nextToken is not valid: pass the nextToken exactly as filesByProject returned it.', 'ValidationError');
+    fail('nextToken is not valid: pass the nextToken exactly as filesByProject returned it.', 'ValidationError');
   }
   failOnTableError(ctx);
   const { items, nextToken } = ctx.result as { items: File[]; nextToken?: string | null };

@@ -1,5 +1,6 @@
-import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
 import type { File } from '../../generated/graphql';
+import { fail, failWith, type LambdaRefusal } from '../lib/errors';
 
 /** The parent File as its resolver returned it: a row (with status) or a Lambda's answer. */
 type Source = File & { status?: string };
@@ -16,11 +17,11 @@ export function request(ctx: Context): LambdaRequest {
 /** ctx.result is this file's element of the batch's answer. */
 export function response(ctx: Context) {
   if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
+    failWith(ctx.error);
   }
-  const answer = ctx.result as { url?: string | null; error?: { type: string; message: string } };
+  const answer = ctx.result as { url?: string | null; error?: LambdaRefusal };
   if (answer.error) {
-    util.error(answer.error.message, answer.error.type);
+    fail(answer.error.message, answer.error.type);
   }
   return answer.url;
 }

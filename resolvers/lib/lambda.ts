@@ -1,4 +1,5 @@
-import { util, type Context, type LambdaRequest } from '@aws-appsync/utils';
+import type { Context, LambdaRequest } from '@aws-appsync/utils';
+import { fail, failWith, type LambdaRefusal } from './errors';
 
 /** The event a direct Lambda resolver would send: the functions read arguments, identity and the field name from it. */
 export function invokeAsDirectResolver(ctx: Context): LambdaRequest {
@@ -23,11 +24,11 @@ export function invokeAsDirectResolver(ctx: Context): LambdaRequest {
  */
 export function lambdaAnswer(ctx: Context, key: string): unknown {
   if (ctx.error) {
-    util.error(ctx.error.message, ctx.error.type);
+    failWith(ctx.error);
   }
-  const answer = ctx.result as Record<string, unknown> & { error?: { type: string; message: string } };
+  const answer = ctx.result as Record<string, unknown> & { error?: LambdaRefusal };
   if (answer.error) {
-    util.error(answer.error.message, answer.error.type);
+    fail(answer.error.message, answer.error.type);
   }
   return answer[key];
 }

@@ -1,4 +1,5 @@
-import { util, type Context } from '@aws-appsync/utils';
+import type { Context } from '@aws-appsync/utils';
+import { fail } from './errors';
 
 /**
  * AppSync hands a DynamoDB failure to resolver code as `DynamoDB:<Exception>`
@@ -7,6 +8,6 @@ import { util, type Context } from '@aws-appsync/utils';
  */
 export function failOnTableError(ctx: Context): void {
   if (ctx.error) {
-    util.error(`The file table could not be used (${ctx.error.type}). Retry; if it persists, the service log has the details.`, 'InternalFailure');
+    fail(`The file table could not be used (${ctx.error.type}). Retry; if it persists, the service log has the details.`, 'InternalFailure');
   }
 }

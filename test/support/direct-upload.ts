@@ -5,10 +5,7 @@
  */
 import { createHash, randomUUID } from 'node:crypto';
 import { CompleteUploadDocument, CreateUploadUrlDocument } from '../../generated/operations';
-import { postGraphQL } from './local-server';
-
-// Answers are read field by field, as a client would.
-type Json = any;
+import { postGraphQL, type Json } from './graphql-http';
 
 export const sha256Hex = (bytes: Uint8Array) => createHash('sha256').update(bytes).digest('hex');
 

@@ -1,18 +1,12 @@
 /** ctx.identity as AppSync shapes it for each auth mode. */
+import { userPoolIdentity } from '../../functions/core/user-pool-identity';
 
 export const apiKeyCaller = () => null;
 
 export function userPoolCaller(username: string, groups: string[] | null = []) {
   const sub = `sub-${username}`;
-  return {
-    sub,
-    issuer: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local',
-    username,
-    claims: { sub, 'cognito:username': username, ...(groups ? { 'cognito:groups': groups } : {}), token_use: 'access' },
-    sourceIp: ['127.0.0.1'],
-    defaultAuthStrategy: 'ALLOW',
-    groups,
-  };
+  const claims = { sub, iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local', 'cognito:username': username, ...(groups ? { 'cognito:groups': groups } : {}), token_use: 'access' };
+  return userPoolIdentity(claims, '127.0.0.1');
 }
 
 export function iamCaller(name = 'importer') {

@@ -3,6 +3,7 @@ import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll } from 'vitest';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../local/server';
+import type { Json } from './graphql-http';
 
 /** The whole local API on a free port, in memory unless told otherwise, for the test file. */
 export function useLocalServer(options: LocalServerOptions = {}): { server: LocalServer } {
@@ -16,13 +17,7 @@ export function useLocalServer(options: LocalServerOptions = {}): { server: Loca
   return fixture;
 }
 
-// Tests read the answer field by field, as a client would.
-type Json = any;
-
-export async function postGraphQL(url: string, body: unknown, headers: Record<string, string>): Promise<{ status: number; body: Json }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
-  return { status: response.status, body: await response.json() };
-}
+export { postGraphQL } from './graphql-http';
 
 /** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does. */
 export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, service = 'appsync') {

@@ -1,19 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
-import { bundleAppsyncCode } from '../../../infra/bundle';
 import { executeResolver, type DataSource, type FieldInvocation, type PipelineFunction } from '../../../local/appsync-js/execute-resolver';
-import { loadResolverCode } from '../../../local/appsync-js/load-code';
 import { noneDataSource } from '../../../local/data-sources/none';
+import { loadAppsyncSource } from '../../support/appsync-code';
 
 /** Bundles APPSYNC_JS source the way the project's build does, then loads it in the local runtime. */
-async function code(source: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'appsync-js-'));
-  await writeFile(path.join(dir, 'code.ts'), source);
-  await bundleAppsyncCode(path.join(dir, 'code.ts'), path.join(dir, 'code.js'));
-  return loadResolverCode(path.join(dir, 'code.js'));
-}
+const code = loadAppsyncSource;
 
 const invocation: FieldInvocation = {
   arguments: { id: 'a' },

@@ -1,25 +1,20 @@
 import { buildSchema } from 'graphql';
 import { readFileSync } from 'node:fs';
-import { mkdtemp, writeFile } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { bundleAppsyncCode, projectRoot } from '../../../infra/bundle';
+import { projectRoot } from '../../../infra/bundle';
 import { executeResolver, type FieldInvocation, type PipelineResolver } from '../../../local/appsync-js/execute-resolver';
-import { loadResolverCode } from '../../../local/appsync-js/load-code';
 import type { AuthConfig } from '../../../local/auth/authenticate';
 import { createGraphQLApi, type Caller } from '../../../local/graphql/graphql-api';
 import { handleGraphQL } from '../../../local/http/graphql-endpoint';
 import { SubscriptionHub } from '../../../local/realtime/subscription-hub';
+import { loadAppsyncSource } from '../../support/appsync-code';
 
 /** Bundles APPSYNC_JS source as the build does and loads it in the local runtime, as a resolver with no functions. */
 async function resolver(name: string, source: string): Promise<PipelineResolver> {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'util-coverage-'));
-  await writeFile(path.join(dir, 'code.ts'), source);
-  await bundleAppsyncCode(path.join(dir, 'code.ts'), path.join(dir, 'code.js'));
-  return { name, code: await loadResolverCode(path.join(dir, 'code.js')), functions: [] };
+  return { name, code: await loadAppsyncSource(source), functions: [] };
 }
 
 const invocation: FieldInvocation = {

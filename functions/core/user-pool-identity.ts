@@ -1,23 +1,24 @@
 /**
- * The caller of POST /upload, from the claims API Gateway's JWT authorizer
- * verified (locally: the local server, the same way), shaped like AppSync's
- * user-pool identity so both paths share one access rule and one caller model.
+ * A user-pool caller's identity, shaped as AppSync's ctx.identity, from the
+ * claims of a verified token: AppSync's (locally: the server's own check) and
+ * the REST proxy's (API Gateway's JWT authorizer). One builder, so both paths
+ * share one access rule and one caller model.
  */
 
-type Claims = Record<string, string | number | boolean | string[]>;
+type Claims = Record<string, unknown>;
 
 /**
  * HTTP APIs hand array claims to the Lambda flattened into one string,
  * "[admins project-1]"; a JSON array is accepted too.
  */
-function groupsOf(claim: Claims[string] | undefined): string[] | null {
-  if (Array.isArray(claim)) return claim;
+function groupsOf(claim: unknown): string[] | null {
+  if (Array.isArray(claim)) return claim.map(String);
   if (typeof claim !== 'string' || !claim.trim()) return null;
   // Group names may hold commas but never white space (Cognito's pattern is letters, marks, symbols, digits, punctuation).
   return claim.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
 }
 
-export function identityFromClaims(claims: Claims, sourceIp: string) {
+export function userPoolIdentity(claims: Claims, sourceIp: string) {
   return {
     sub: String(claims.sub),
     issuer: String(claims.iss),

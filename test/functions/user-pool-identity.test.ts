@@ -1,15 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { identityFromClaims } from '../../functions/rest-upload/jwt-identity';
+import { userPoolIdentity } from '../../functions/core/user-pool-identity';
 
 const claims = (groups: string | string[]) => ({ sub: 's-1', iss: 'https://issuer', 'cognito:username': 'alice', 'cognito:groups': groups });
 
-describe('identityFromClaims (the REST caller, from the JWT authorizer)', () => {
+describe('userPoolIdentity (the REST caller from the JWT authorizer, the GraphQL caller from its token)', () => {
   it.each([
     ['the HTTP API flattening "[a b]"', '[project-1 admins]', ['project-1', 'admins']],
     ['a JSON array', ['project-1', 'admins'], ['project-1', 'admins']],
     ['a group name holding a comma, which Cognito allows', '[readers,admins]', ['readers,admins']],
   ])('reads cognito:groups from %s', (_case, groups, expected) => {
-    expect(identityFromClaims(claims(groups), '10.0.0.1')).toEqual({
+    expect(userPoolIdentity(claims(groups), '10.0.0.1')).toEqual({
       sub: 's-1',
       issuer: 'https://issuer',
       username: 'alice',

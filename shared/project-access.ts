@@ -1,3 +1,8 @@
+/**
+ * Who may act on a project: one rule for the APPSYNC_JS resolvers
+ * (authorizeProject) and the Lambdas (the REST proxy, large uploads). It runs
+ * in both, so it keeps to APPSYNC_JS's rules (the lint checks it with them).
+ */
 import type { Identity } from '@aws-appsync/utils';
 
 /** The group that may act on every project. */

@@ -1,0 +1,27 @@
+// Compiles a TypeScript entry point of this repository — its own code only;
+// packages load from node_modules as they are — with esbuild, then runs it.
+// `npm start` and `npm run bench` use it: plain Node starts in a fraction of
+// the time a TypeScript loader takes, and runs the code as it will run, not
+// with a loader's additions (tsx keeps function names with a call per closure).
+import { build } from 'esbuild';
+import path from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+
+/** `entry` is relative to the repository root; `name` names the compiled file. */
+export async function runCompiled(entry, name) {
+  const outfile = path.join(root, 'node_modules', '.cache', 'codecraft-files', `${name}.mjs`);
+  await build({
+    entryPoints: [path.join(root, entry)],
+    outfile,
+    bundle: true,
+    packages: 'external',
+    platform: 'node',
+    format: 'esm',
+    target: 'node20',
+    sourcemap: true,
+    logLevel: 'warning',
+  });
+  await import(pathToFileURL(outfile).href);
+}
