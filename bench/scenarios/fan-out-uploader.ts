@@ -5,6 +5,7 @@
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { UploadFileDocument } from '../../generated/operations';
+import { postGraphQL, type Json } from '../../test/support/graphql-http';
 import type { ThreadReply } from './fan-out-threads';
 
 export interface UploaderData {
@@ -15,9 +16,6 @@ export interface UploaderData {
 }
 
 export type UploaderRequest = { type: 'upload'; fileName: string };
-// Answers are read field by field, as a client would.
-type Json = any;
-
 export type UploaderReply = ThreadReply | { type: 'uploaded'; file: Json; sent: number; answered: number };
 
 const stamp = () => performance.timeOrigin + performance.now();
@@ -28,14 +26,9 @@ port.on('message', async ({ fileName }: UploaderRequest) => {
   const input = { projectID, fileName, fileType: 'bin', contentBase64: bodyBase64 };
   const sent = stamp();
   try {
-    const response = await fetch(graphqlUrl, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', 'x-api-key': apiKey },
-      body: JSON.stringify({ query: UploadFileDocument.toString(), variables: { input } }),
-    });
-    const body = (await response.json()) as Json;
+    const { status, body } = await postGraphQL(graphqlUrl, { query: UploadFileDocument.toString(), variables: { input } }, { 'x-api-key': apiKey });
     const answered = stamp();
-    if (response.status !== 200 || body.errors) throw new Error(`uploadFile ${response.status}: ${JSON.stringify(body.errors ?? body)}`);
+    if (status !== 200 || body.errors) throw new Error(`uploadFile ${status}: ${JSON.stringify(body.errors ?? body)}`);
     port.postMessage({ type: 'uploaded', file: body.data.uploadFile, sent, answered } satisfies UploaderReply);
   } catch (failure) {
     port.postMessage({ type: 'failed', message: String(failure) } satisfies UploaderReply);
