@@ -23,6 +23,7 @@ import { restUpload } from './scenarios/rest-upload';
 import { typename } from './scenarios/typename';
 import { uploadThroughput } from './scenarios/upload-throughput';
 import { writePath } from './scenarios/write-path';
+import { fanOut, fanOutLine } from './scenarios/fan-out';
 import { ratioRow, summaryTable, valueRow, type SummaryRow } from './summary';
 
 function count(name: string, fallback: number): number {
@@ -58,6 +59,8 @@ async function main(): Promise<void> {
     const throughput = await uploadThroughput(bench, { rounds: 6, perRound: 160 });
     progress('memory per inline upload (the server process; client in another process)');
     const mem = await inlineMemory(bench);
+    progress('fan-out to 1,000 subscribers');
+    const fan = await fanOut(bench, { subscribers: 1000, uploads: options.iterations, warmup: options.warmup });
     progress(`large transfer (${largeBytes / 1_048_576} MiB)`);
     const large = await largeTransfer(bench, largeBytes);
 
@@ -76,6 +79,8 @@ async function main(): Promise<void> {
       ...bundles.map(({ name, bytes }) => valueRow(`bundle-${name}`, `Lambda bundle \`${name}\` (minified; map beside it)`, 'KB', bytes / 1000, { atMost: 300 })),
       ratioRow('large-upload', `large upload of ${largeMiB} MiB: presigned parts, 4 at a time`, 'MiB/s', largeMiB / (large.upload.api / 1000), { what: 'one PutObject', value: largeMiB / (large.upload.raw / 1000) }, { atLeast: 0.9 }),
       ratioRow('large-download', `large download of ${largeMiB} MiB: downloadUrl`, 'MiB/s', largeMiB / (large.download.api / 1000), { what: 'GetObject', value: largeMiB / (large.download.raw / 1000) }, { atLeast: 0.9 }),
+      valueRow('fan-out-p99', 'fan-out to 1,000 subscribers: uploadFile answer → each data frame, p99', 'ms', fan.delay.p99, { atMost: 50 }, { what: 'bare ws server, same frames', value: fan.raw.delay.p99 }),
+      valueRow('fan-out-lost', 'fan-out to 1,000 subscribers: frames lost or wrong', 'frames', fan.lost + fan.wrong, { atMost: 0 }),
       valueRow('large-upload-rss', 'RSS growth during the large upload', 'MiB', large.rssGrowth / 1_048_576, { atMost: 100 }),
     ];
 
@@ -87,6 +92,10 @@ ${machine}. ${options.iterations} iterations after ${options.warmup} warm-up per
 Absolute times depend on the machine; compare the ratios. The raw side uses the AWS SDK v3 on the same dynalite and s3rver, in the same process, over the same kind of HTTP client.
 
 ${summaryTable(rows)}
+
+## Fan-out
+
+${fanOutLine(fan)}
 
 ## Upload throughput
 

@@ -137,6 +137,13 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
     if (!allowed) throw unauthorizedField(info.fieldName, info.parentType.name);
   };
 
+  /**
+   * What checkAccess reads of a caller, as a key: a subscription's render depends on nothing else of who
+   * subscribed, so subscribers with the same document, variables and access key get the same payload.
+   */
+  const accessKey = (caller: Caller): unknown[] =>
+    caller.authMode === 'AMAZON_COGNITO_USER_POOLS' ? [caller.authMode, [...callerGroups(caller)].sort()] : [caller.authMode];
+
   const documentShape = (operation: OperationDefinitionNode) => ({
     rootType: schema.getRootType(operation.operation)?.name ?? '',
     hasResolver: (type: string, field: string) => resolvers.has(`${type}.${field}`),
@@ -284,6 +291,9 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
     const argumentValues = getArgumentValues(field, rootField, variables.coerced ?? {});
     return {
       fieldName,
+      matchKey: JSON.stringify([fieldName, argumentValues, filter ?? null]),
+      // render reads the document, the variables and checkAccess's view of the caller, nothing more.
+      renderKey: JSON.stringify([request.query, request.operationName ?? null, request.variables ?? null, accessKey(caller)]),
       matches(event) {
         if (!triggers.includes(event.fieldName)) return false;
         // AppSync: every argument the subscriber set must equal the same-named field of the mutation's result.
@@ -314,6 +324,10 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
 
 export interface PreparedSubscription {
   fieldName: string;
+  /** Subscriptions with the same key match the same events (field, arguments, filter). */
+  matchKey: string;
+  /** Subscriptions with the same key render every event to the same response (document, variables, the caller's access). */
+  renderKey: string;
   /** Whether this mutation event is for this subscriber (trigger, arguments, filter). */
   matches(event: MutationEvent): boolean;
   /** Whether an extensions.invalidateSubscriptions() call ends this subscription (its field, its invalidation filter). */

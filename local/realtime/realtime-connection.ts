@@ -15,7 +15,7 @@ import type { RawData, WebSocket } from 'ws';
 import type { Authentication } from '../auth/authenticate';
 import { internalFailure, type AppSyncError, type ProtocolErrorType } from '../graphql/errors';
 import type { GraphQLApi, GraphQLRequest } from '../graphql/graphql-api';
-import type { SubscriptionHub } from './subscription-hub';
+import type { EncodedEvent, SubscriptionHub } from './subscription-hub';
 
 export interface RealtimeOptions {
   api: GraphQLApi;
@@ -80,11 +80,13 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
   }
   idleFromNow();
 
-  const send = (message: Record<string, unknown>) => {
+  // Never awaited: a write queues behind what this reader has not taken, and the fan-out goes on to the next socket.
+  const sendText = (text: string) => {
     if (socket.readyState !== socket.OPEN) return;
-    socket.send(JSON.stringify(message));
+    socket.send(text);
     watchBacklog();
   };
+  const send = (message: Record<string, unknown>) => sendText(JSON.stringify(message));
   // All renders of one event land in the same tick, so a backlog past the bound may be a burst: the
   // subscriber is dropped only if it is still past it after the grace period (or far past it now).
   let backlogCheck: NodeJS.Timeout | undefined;
@@ -109,11 +111,14 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     for (const running of subscriptions.values()) if (typeof running === 'function') running();
     subscriptions.clear();
   }
-  const deliver = (id: string) => (response: unknown) => {
-    const bytes = Buffer.byteLength(JSON.stringify(response));
-    // As AppSync: an event over the limit is not delivered.
-    if (bytes > limits.maxEventBytes) return console.warn(`[realtime] event for subscription ${id} not delivered: ${bytes} bytes, over AppSync's ${limits.maxEventBytes}`);
-    send({ type: 'data', id, payload: response });
+  /** The payload, encoded once for all its subscribers, spliced into this subscription's frame: the text JSON.stringify({ type, id, payload }) gives. */
+  const deliver = (id: string) => {
+    const framePrefix = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
+    return ({ json, bytes }: EncodedEvent) => {
+      // As AppSync: an event over the limit is not delivered.
+      if (bytes > limits.maxEventBytes) return console.warn(`[realtime] event for subscription ${id} not delivered: ${bytes} bytes, over AppSync's ${limits.maxEventBytes}`);
+      sendText(`${framePrefix}${json}}`);
+    };
   };
   const sendError = (id: string | undefined, errors: unknown[]) => send({ type: 'error', ...(id === undefined ? {} : { id }), payload: { errors } });
 

@@ -178,7 +178,7 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect([run.code, run.stderr]).toEqual([0, '']);
     const lines = run.stdout.trimEnd().split('\n');
     expect(lines[0]).toMatch(new RegExp(`^Smoke test of ${cli.server.graphqlUrl} \\(.+cdk-outputs\\.json \\(stack CodeCraftFiles\\)\\), project smoke-`));
-    expect(lines[1]).toMatch(/^ok +\d+ m?s  sign in: user ivan$/);
+    expect(lines[1]).toMatch(/^ok +\d+(\.\d)? m?s  sign in: user ivan$/);
     expect(lines.slice(2, -1).every((line) => line.startsWith('ok '))).toBe(true);
     expect(lines.slice(2, -1)).toHaveLength(8);
     expect(lines.at(-1)).toMatch(/^passed in /);
@@ -189,7 +189,7 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
 
     expect([run.code, run.stderr]).toEqual([0, '']);
     const lines = run.stdout.trimEnd().split('\n');
-    expect(lines[1]).toMatch(/^ok +\d+ m?s  sign in: API key$/);
+    expect(lines[1]).toMatch(/^ok +\d+(\.\d)? m?s  sign in: API key$/);
     expect(lines.filter((line) => line.startsWith('skipped'))).toEqual(['skipped       -  POST /upload: it takes user-pool tokens only: run with --user']);
     expect(lines.filter((line) => line.startsWith('ok '))).toHaveLength(8);
     expect(lines.at(-1)).toMatch(/^passed in .+ \(1 step skipped\)$/);

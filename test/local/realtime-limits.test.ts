@@ -135,6 +135,23 @@ describe('real-time limits, as AppSync sets them', () => {
     expect(session.socket.readyState).toBe(session.socket.OPEN);
   });
 
+  it('writes a fast reader its frame while a paused one still has its backlog queued, and the paused one gets every frame when it reads again', async () => {
+    const slow = await connect();
+    for (let i = 0; i < 40; i += 1) await subscribe(slow, `backlog${i}`, bulky('lim-pause', 1100));
+    const fast = await connect();
+    await subscribe(fast, 'fast', { query: 'subscription S($p: ID!) { onFileUploaded(projectID: $p) { fileID } }', variables: { p: 'lim-pause' } });
+    // About 8 MB for the paused reader: past what the kernel buffers, under the bound.
+    (slow.socket as unknown as { _socket: { pause(): void; resume(): void } })._socket.pause();
+
+    const uploaded = await upload('lim-pause');
+
+    expect(await fast.next((frame) => frame.type === 'data')).toEqual({ type: 'data', id: 'fast', payload: { data: { onFileUploaded: { fileID: uploaded.body.data.uploadFile.fileID } } } });
+    expect(slow.pending.filter((frame) => frame.type === 'data')).toEqual([]);
+    (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
+    for (let i = 0; i < 40; i += 1) expect(await slow.next((frame) => frame.type === 'data')).toMatchObject({ payload: { data: { onFileUploaded: { a0: LONG_NAME } } } });
+    expect(slow.socket.readyState).toBe(slow.socket.OPEN);
+  });
+
   it("drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions", async () => {
     const session = await connect();
     const before = local.server.activeSubscriptions();

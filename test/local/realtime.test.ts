@@ -248,6 +248,33 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toEqual({ type: 'data', id: 'frag', payload: { data: { onFileUploaded: { fileName: 'numbered.txt' } } } });
   });
 
+  it('sends one upload to sockets with different selections, each exactly its own frame text, and none to a subscriber of another project', async () => {
+    const auth = apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
+    const raw = new Map<string, string[]>();
+    const subscribers = { names: 'fileID fileName', names2: 'fileID fileName', sizes: 'size projectID __typename' };
+    for (const [id, selection] of Object.entries(subscribers)) {
+      const session = await acknowledged();
+      session.socket.on('message', (data) => raw.set(id, [...(raw.get(id) ?? []), String(data)]));
+      await subscribed(session, id, subscription('rt-many', selection), auth);
+    }
+    const elsewhere = await acknowledged();
+    await subscribed(elsewhere, 'elsewhere', subscription('rt-many-other', 'fileID'), auth);
+
+    const upload = await postGraphQL(local.server.graphqlUrl, uploadMutation('rt-many', 'shared.txt'), { 'x-api-key': local.server.apiKey });
+    const { fileID } = upload.body.data.uploadFile;
+    await expect.poll(() => [...raw.values()].map((texts) => texts.filter((text) => text.includes('"data"')).length)).toEqual([1, 1, 1]);
+
+    const names = { data: { onFileUploaded: { fileID, fileName: 'shared.txt' } } };
+    const frames = Object.fromEntries([...raw].map(([id, texts]) => [id, texts.filter((text) => text.includes('"data"'))]));
+    expect(frames).toEqual({
+      names: [JSON.stringify({ type: 'data', id: 'names', payload: names })],
+      names2: [JSON.stringify({ type: 'data', id: 'names2', payload: names })],
+      sizes: [JSON.stringify({ type: 'data', id: 'sizes', payload: { data: { onFileUploaded: { size: 15, projectID: 'rt-many', __typename: 'File' } } } })],
+    });
+    await postGraphQL(local.server.graphqlUrl, uploadMutation('rt-many-other', 'there.txt'), { 'x-api-key': local.server.apiKey });
+    expect(await elsewhere.next()).toMatchObject({ type: 'data', payload: { data: { onFileUploaded: { fileID: expect.not.stringMatching(fileID) } } } });
+  });
+
   it('tells subscribers about files uploaded through POST /upload', async () => {
     const session = await acknowledged();
     await subscribed(session, 'sub-rest', subscription('rt-rest', 'fileID fileName size'), apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
