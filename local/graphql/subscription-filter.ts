@@ -3,18 +3,15 @@
  * syntax) evaluated against an event or an invalidation payload: any group
  * may match; within a group, every rule must.
  */
-
-export interface SubscriptionFilterShape {
-  filterGroup: { filters: { fieldName: string; operator: string; value: unknown }[] }[];
-}
+import type { SubscriptionFilter, SubscriptionFilterRule } from '../appsync-js/transform';
 
 /** Enhanced subscription filters: any group may match; within a group, every filter must. */
-export function matchesFilter(filter: SubscriptionFilterShape | undefined, value: Record<string, unknown>): boolean {
+export function matchesFilter(filter: SubscriptionFilter | undefined, value: Record<string, unknown>): boolean {
   if (!filter?.filterGroup?.length) return true;
   return filter.filterGroup.some((group) => group.filters.every((rule) => ruleMatches(rule, value)));
 }
 
-function ruleMatches(rule: { fieldName: string; operator: string; value: unknown }, item: Record<string, unknown>): boolean {
+function ruleMatches(rule: SubscriptionFilterRule, item: Record<string, unknown>): boolean {
   const actual = rule.fieldName.split('.').reduce<unknown>((v, key) => (v as Record<string, unknown> | null)?.[key], item);
   const expected = rule.value as never;
   switch (rule.operator) {
