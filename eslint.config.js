@@ -21,9 +21,10 @@ export default [
     files: ['resolvers/**/*.ts'],
     ignores: ['resolvers/lib/errors.ts'],
     rules: {
-      'no-restricted-syntax': [
+      // no-restricted-properties, not no-restricted-syntax: AppSync's rules already set that one, and a second setting would replace them.
+      'no-restricted-properties': [
         'error',
-        { selector: "CallExpression[callee.object.name='util'][callee.property.name='error']", message: 'Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema\'s ErrorType values.' },
+        { object: 'util', property: 'error', message: "Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema's ErrorType values." },
       ],
     },
   },

@@ -25,24 +25,39 @@ export class GraphQLCallError extends Error {
   }
 }
 
-export function signedGraphQLClient(graphqlUrl: string, region: string): SignedGraphQL {
+export interface SigningOptions {
+  region: string;
+  /** Keys, or a provider of them (the SDK's). */
+  credentials: ConstructorParameters<typeof SignatureV4>[0]['credentials'];
+  /** `appsync` for the API; another service's name signs for that service (tests of refusals). */
+  service?: string;
+}
+
+/** A signer of JSON POSTs of `body` to `url` with SigV4: the headers to send them with. */
+export function graphQLSigner(url: URL, { region, credentials, service = 'appsync' }: SigningOptions): (body: string) => Promise<Record<string, string>> {
+  const signer = new SignatureV4({ service, region, credentials, sha256: Hash.bind(null, 'sha256') });
+  return async (body) => {
+    const request = new HttpRequest({
+      method: 'POST',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: url.port ? Number(url.port) : undefined,
+      path: url.pathname,
+      headers: { host: url.host, 'content-type': 'application/json' },
+      body,
+    });
+    return (await signer.sign(request)).headers;
+  };
+}
+
+/** GraphQL over SigV4 with the function's own credentials (its role's, from the environment) unless told others. */
+export function signedGraphQLClient(graphqlUrl: string, region: string, credentials: SigningOptions['credentials'] = defaultProvider()): SignedGraphQL {
   const url = new URL(graphqlUrl);
-  const signer = new SignatureV4({ service: 'appsync', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  const sign = graphQLSigner(url, { region, credentials });
   return async (query, variables) => {
     const body = JSON.stringify({ query, variables });
-    const signed = await signer.sign(
-      new HttpRequest({
-        method: 'POST',
-        protocol: url.protocol,
-        hostname: url.hostname,
-        port: url.port ? Number(url.port) : undefined,
-        path: url.pathname,
-        headers: { host: url.host, 'content-type': 'application/json' },
-        body,
-      }),
-    );
     // Bounded: the caller's file is already stored, and the client is waiting for its answer.
-    const response = await fetch(url, { method: 'POST', headers: signed.headers, body, signal: AbortSignal.timeout(TIMEOUT_MS) });
+    const response = await fetch(url, { method: 'POST', headers: await sign(body), body, signal: AbortSignal.timeout(TIMEOUT_MS) });
     const result = (await response.json().catch(() => ({}))) as { data?: Record<string, unknown>; errors?: { errorType?: string; message: string }[] };
     if (!response.ok || result.errors?.length) {
       const errors = result.errors ?? [];

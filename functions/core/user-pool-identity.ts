@@ -18,11 +18,14 @@ function groupsOf(claim: unknown): string[] | null {
   return claim.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
 }
 
+/** A claim that is a string, else null: a missing `sub` must stay missing (the access rule refuses it), never become "undefined". */
+const text = (claim: unknown): string | null => (typeof claim === 'string' ? claim : null);
+
 export function userPoolIdentity(claims: Claims, sourceIp: string) {
   return {
-    sub: String(claims.sub),
-    issuer: String(claims.iss),
-    username: String(claims['cognito:username'] ?? claims.username ?? claims.sub),
+    sub: text(claims.sub),
+    issuer: text(claims.iss),
+    username: text(claims['cognito:username']) ?? text(claims.username) ?? text(claims.sub),
     claims,
     sourceIp: [sourceIp],
     defaultAuthStrategy: 'ALLOW',

@@ -38,19 +38,23 @@ export async function loadResolverCode(bundlePath: string): Promise<ResolverCode
   await refuseUnsupportedBundle(source, bundlePath, bundlePaths.appsyncVerdicts);
   // Only the module syntax changes (ESM → a function body); the code is the bundle's.
   const { code } = await transform(source, { format: 'cjs', loader: 'js', sourcemap: 'inline', sourcefile: bundlePath });
-  // As APPSYNC_JS: no eval, no Function("…") (nor through a function's constructor), no WebAssembly.
+  // As APPSYNC_JS: no eval, no Function("…") (nor through a function's constructor), no WebAssembly — for the
+  // sandbox's own functions. The objects handed in (ctx, util, console) are of Node's realm: node:vm keeps code to
+  // AppSync's rules, it is no security boundary, and the runtime loads only the project's own bundles.
   const sandbox = vm.createContext({ console }, { codeGeneration: { strings: false, wasm: false } });
   const wrapper = vm.runInContext(`(function (require, module, exports) {\n${code}\n})`, sandbox, { filename: bundlePath });
   const builtins = vm.runInContext('({ Array, Object, String, Date })', sandbox);
   // esbuild's CommonJS helpers (Object.defineProperty and the like) bind the exports before the
   // module's own first statement runs: the methods are denied from there on, top level included.
   let exports: Partial<ResolverCode> = {};
+  let esModule = false;
   const module = {
     get exports() {
       return exports;
     },
     set exports(bound: Partial<ResolverCode>) {
       exports = bound;
+      esModule = true;
       denyMethods(builtins);
     },
   };
@@ -60,6 +64,8 @@ export async function loadResolverCode(bundlePath: string): Promise<ResolverCode
     // The sandbox's errors are of its own realm (not `instanceof Error` here).
     throw new Error(`${bundlePath} failed in its top-level code: ${String((error as { message?: unknown } | undefined)?.message ?? error)}`);
   }
+  // AppSync takes ES modules only; code that set `exports.x` itself (never module.exports) ran with the methods allowed.
+  if (!esModule) throw new Error(`${bundlePath} is not an ES module: APPSYNC_JS code exports request and response with \`export\`.`);
   const { request, response } = exports;
   if (typeof request !== 'function' || typeof response !== 'function') {
     throw new Error(`${bundlePath} must export request(ctx) and response(ctx)`);

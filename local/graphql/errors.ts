@@ -34,7 +34,7 @@ export type ProtocolErrorType =
 /** The one answer to a failure of the server's own: the details go to its log, never to the caller. */
 export const internalFailure = {
   errorType: 'InternalFailure',
-  message: 'An internal error occurred; nothing was changed. Retry, and check the server log if it persists.',
+  message: 'An internal error occurred. Retry, and check the server log if it persists.',
 } as const satisfies { errorType: ProtocolErrorType; message: string };
 
 export interface AppSyncError {

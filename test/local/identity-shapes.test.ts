@@ -1,7 +1,5 @@
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { describe, expect, it } from 'vitest';
+import { graphQLSigner } from '../../functions/core/signed-graphql';
 import { authenticate, type AuthConfig } from '../../local/auth/authenticate';
 
 const credentials = { accessKeyId: 'AKIALOCALEXAMPLE0001', secretAccessKey: 'local-secret' };
@@ -19,9 +17,8 @@ const identityOf = (authentication: Awaited<ReturnType<typeof authenticate>>) =>
 describe('ctx.identity has the fields AWS gives each auth mode', () => {
   it("IAM: the principal's ID as username (never the access key), its ARN, the account, the source IP as a list", async () => {
     const body = '{"query":"{ __typename }"}';
-    const signer = new SignatureV4({ service: 'appsync', region: 'us-east-1', credentials, sha256: Hash.bind(null, 'sha256') });
-    const signed = await signer.sign(new HttpRequest({ method: 'POST', protocol: 'http:', hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'content-type': 'application/json' }, body }));
-    const headers = Object.fromEntries(Object.entries(signed.headers).map(([k, v]) => [k.toLowerCase(), v]));
+    const signed = await graphQLSigner(url, { region: 'us-east-1', credentials })(body);
+    const headers = Object.fromEntries(Object.entries(signed).map(([k, v]) => [k.toLowerCase(), v]));
 
     const identity = identityOf(await authenticate(config, { method: 'POST', url, headers, body }, '10.0.0.7'));
 

@@ -1,7 +1,5 @@
-import { Hash } from '@smithy/hash-node';
-import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
 import { afterAll, beforeAll } from 'vitest';
+import { graphQLSigner } from '../../functions/core/signed-graphql';
 import { startLocalServer, type LocalServer, type LocalServerOptions } from '../../local/server';
 import type { Json } from './graphql-http';
 
@@ -25,16 +23,12 @@ export async function restUpload(url: string, body: string | object, headers: Re
   return { status: response.status, body: await response.json() };
 }
 
-/** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does. */
+/** POSTs GraphQL signed with SigV4 (service appsync), as an IAM caller such as the REST proxy does; the answer as it comes. */
 export function iamClient(url: string, region: string, credentials: { accessKeyId: string; secretAccessKey: string }, service = 'appsync') {
-  const signer = new SignatureV4({ service, region, credentials, sha256: Hash.bind(null, 'sha256') });
+  const sign = graphQLSigner(new URL(url), { region, credentials, service });
   return async (request: unknown): Promise<{ status: number; body: Json }> => {
-    const target = new URL(url);
     const body = JSON.stringify(request);
-    const signed = await signer.sign(
-      new HttpRequest({ method: 'POST', protocol: target.protocol, hostname: target.hostname, port: Number(target.port), path: target.pathname, headers: { host: target.host, 'content-type': 'application/json' }, body }),
-    );
-    const response = await fetch(target, { method: 'POST', headers: signed.headers, body });
+    const response = await fetch(url, { method: 'POST', headers: await sign(body), body });
     return { status: response.status, body: await response.json() };
   };
 }

@@ -25,9 +25,9 @@ export async function startStoppableStorage(s3Directory: string, bucketName: str
   const credentials = newAccessKeyPair();
   const region = 'us-east-1';
   const dynamodb = await startEmbeddedDynamoDB({ credentials, region });
-  // A fixed port, to come back on; from the range kept for tests, outside the one the system hands out to connections.
-  const s3Port = 41_000 + Math.floor(Math.random() * 1000);
-  let s3: EmbeddedService | undefined = await startEmbeddedS3({ directory: s3Directory, port: s3Port, credentials });
+  // A port the system gave, kept to come back on (a range picked by hand can collide with another test file's).
+  let s3: EmbeddedService | undefined = await startEmbeddedS3({ directory: s3Directory, port: 0, credentials });
+  const s3Port = Number(new URL(s3.endpoint).port);
   const location: StorageLocation = { region, dynamodbEndpoint: dynamodb.endpoint, s3Endpoint: s3.endpoint, tableName: 'FileMetadata', bucketName, credentials };
   const clients = storageClients(location);
   await Promise.all([ensureFileTable(clients.dynamodb, location.tableName), ensureBucket(clients.s3, location.bucketName)]);

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto';
-import { mkdtemp, readFile, writeFile } from 'node:fs/promises';
-import os from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { pipelineFunctions, resolverCodeName, resolvers } from '../../../infra/api-definition';
@@ -8,6 +7,9 @@ import { bundleAppsyncCode, bundlePaths, projectRoot } from '../../../infra/bund
 import { checkBuiltBundles, refuseUnsupportedBundle } from '../../../local/appsync-js/code-verdicts';
 import { DENIED_METHODS } from '../../../local/appsync-js/denied-methods';
 import { loadResolverCode } from '../../../local/appsync-js/load-code';
+import { useTempDirs } from '../../support/temp-dirs';
+
+const tempDir = useTempDirs();
 
 // A helper outside resolvers/ (as infra/api-definition.ts is), using what APPSYNC_JS refuses: the bundle carries it.
 const helper = `export function tally(items: string[]) {
@@ -26,13 +28,13 @@ export function response(ctx: any) { return ctx.result; }
 `;
 
 async function bundled(files: Record<string, string>, entry: string, outfile: string) {
-  const dir = await mkdtemp(path.join(os.tmpdir(), 'appsync-rules-'));
+  const dir = await tempDir('appsync-rules');
   for (const [name, source] of Object.entries(files)) await writeFile(path.join(dir, name), source);
   await bundleAppsyncCode(path.join(dir, entry), outfile);
   return outfile;
 }
 
-const tempBundle = async (files: Record<string, string>, entry: string) => bundled(files, entry, path.join(await mkdtemp(path.join(os.tmpdir(), 'appsync-out-')), 'code.js'));
+const tempBundle = async (files: Record<string, string>, entry: string) => bundled(files, entry, path.join(await tempDir('appsync-out'), 'code.js'));
 
 /** `rule` at the bundle line holding `text`. */
 const problemAt = (bundle: string, rule: string, text: string) => {
@@ -125,6 +127,13 @@ describe('APPSYNC_JS language rules', () => {
     const source = `const box = JSON.parse('{}');\nbox.value = 'x';\nconst padded = box.value.padStart(3);\nexport function request(ctx: any) { return { payload: padded }; }\nexport function response(ctx: any) { return ctx.result; }\n`;
 
     await expect(loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'))).rejects.toThrow(/code\.js failed in its top-level code: String\.prototype\.padStart\(\) is not supported by APPSYNC_JS/);
+  });
+
+  it('refuses code that is not an ES module (it would run with the denied methods allowed)', async () => {
+    const file = path.join(await tempDir('appsync-out'), 'code.js');
+    await writeFile(file, `exports.request = (ctx) => ({ payload: JSON.parse('{"s":"x"}').s.padStart(3) });\nexports.response = (ctx) => ctx.result;\n`);
+
+    await expect(loadResolverCode(file)).rejects.toThrow('code.js is not an ES module');
   });
 });
 
