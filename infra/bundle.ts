@@ -7,7 +7,7 @@
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
 import { existsSync } from 'node:fs';
-import { readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UnsupportedCodeError } from '../local/appsync-js/check-code';
@@ -96,6 +96,8 @@ interface BuildRecord {
 }
 
 export async function bundleAll(): Promise<void> {
+  // The record is dated from here: a source saved while the build ran is newer than it, so the next start builds again.
+  const started = new Date();
   await rm(distDir, { recursive: true, force: true });
   const resolverBuilds = resolvers.map((r) => {
     const name = resolverCodeName(r);
@@ -123,11 +125,18 @@ export async function bundleAll(): Promise<void> {
   };
   // Also when the check refused a bundle: the next start need not build, its loader refuses the bundle by the record.
   await writeFile(buildRecord, JSON.stringify(record, null, 2));
+  await utimes(buildRecord, started, started);
   if (check.status === 'rejected') throw check.reason;
 }
 
 /** What decides the recorded verdicts besides the bundles: the rules and how they are applied. */
-const appsyncCheckFiles = ['local/appsync-js/appsync-js-rules.js', 'local/appsync-js/check-code.ts'];
+// The check's verdicts hold while its rules do: its modules, and the installed tools that run them (npm rewrites their package.json).
+const appsyncCheckFiles = [
+  'local/appsync-js/appsync-js-rules.js',
+  'local/appsync-js/check-code.ts',
+  'local/appsync-js/code-verdicts.ts',
+  ...['@aws-appsync/eslint-plugin', 'eslint', 'typescript', '@typescript-eslint/parser'].map((name) => `node_modules/${name}/package.json`),
+];
 
 /** Whether dist/ was built, completely, after every file it was built from last changed. */
 async function isCurrent(): Promise<boolean> {
