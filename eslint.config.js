@@ -4,6 +4,7 @@
 // checked with the same rules by the build itself (infra/bundle.ts), which
 // `npm run lint` runs first.
 import tsParser from '@typescript-eslint/parser';
+import tseslint from 'typescript-eslint';
 import { allRules as appsyncRules } from './local/appsync-js/appsync-js-rules.js';
 
 export default [
@@ -26,6 +27,18 @@ export default [
         'error',
         { object: 'util', property: 'error', message: "Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema's ErrorType values." },
       ],
+    },
+  },
+  {
+    // All other TypeScript, with type information: promises are awaited or handled on purpose, types are imported as types.
+    files: ['{functions,infra,local,test,bench,cli,web}/**/*.{ts,tsx}', '*.ts'],
+    languageOptions: { parser: tsParser, parserOptions: { projectService: true, tsconfigRootDir: import.meta.dirname } },
+    plugins: { '@typescript-eslint': tseslint.plugin },
+    rules: {
+      '@typescript-eslint/no-floating-promises': 'error',
+      '@typescript-eslint/no-misused-promises': 'error',
+      // `typeof import('x')` stays allowed: it types a module loaded lazily (local/appsync-js/time.ts).
+      '@typescript-eslint/consistent-type-imports': ['error', { fixStyle: 'inline-type-imports', disallowTypeAnnotations: false }],
     },
   },
 ];

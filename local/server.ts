@@ -96,7 +96,7 @@ function uploadExpiry(deps: ManageDeps) {
     if (discarded) console.log(`[uploads] discarded ${discarded} upload(s) never completed within ${PENDING_UPLOAD_SECONDS / 3600} hours`);
     return discarded;
   };
-  const timer = setInterval(() => run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error)), EXPIRY_SWEEP_MS).unref();
+  const timer = setInterval(() => void run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error)), EXPIRY_SWEEP_MS).unref();
   return { run, stop: () => clearInterval(timer) };
 }
 

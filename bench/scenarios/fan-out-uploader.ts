@@ -22,7 +22,7 @@ const stamp = () => performance.timeOrigin + performance.now();
 const { graphqlUrl, apiKey, projectID, bodyBase64 } = workerData as UploaderData;
 const port = parentPort!;
 
-port.on('message', async ({ fileName }: UploaderRequest) => {
+async function upload({ fileName }: UploaderRequest): Promise<void> {
   const input = { projectID, fileName, fileType: 'bin', contentBase64: bodyBase64 };
   const sent = stamp();
   try {
@@ -33,5 +33,8 @@ port.on('message', async ({ fileName }: UploaderRequest) => {
   } catch (failure) {
     port.postMessage({ type: 'failed', message: String(failure) } satisfies UploaderReply);
   }
-});
+}
+
+// upload() answers every request, failures included: it never rejects.
+port.on('message', (request: UploaderRequest) => void upload(request));
 port.postMessage({ type: 'ready' } satisfies UploaderReply);

@@ -1,5 +1,5 @@
-import { CreateTableCommand, DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
-import { CreateBucketCommand, PutBucketCorsCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
+import { CreateTableCommand, type DynamoDBClient, ResourceInUseException } from '@aws-sdk/client-dynamodb';
+import { CreateBucketCommand, PutBucketCorsCommand, type S3Client, S3ServiceException } from '@aws-sdk/client-s3';
 import { bucketCors, fileTable } from '../../infra/api-definition';
 
 /** The FileMetadata table's keys and index as the CDK stack declares them: pk fileID, GSI byProject(projectID, uploadedAt). */

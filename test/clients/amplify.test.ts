@@ -22,7 +22,6 @@ afterAll(() => restoreWebSocket());
 
 /** Amplify's generated types are too deep for these untyped documents: the calls are read as a client would. */
 interface StockClient {
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   graphql(call: { query: string; variables?: Record<string, unknown> }): any;
 }
 

@@ -21,10 +21,10 @@ export function App({ config }: { config: PageConfig }) {
         <span aria-label="Signed in as">{signedIn.session.label}</span>
         <button
           type="button"
-          onClick={async () => {
+          onClick={() => {
             // Amplify's tokens are cleared before another user can sign in (it refuses while one is signed in).
-            if (signedIn.session.kind === 'cognito') await signOut().catch(() => {});
-            setSignedIn(undefined);
+            const cleared = signedIn.session.kind === 'cognito' ? signOut().catch(() => {}) : Promise.resolve();
+            void cleared.then(() => setSignedIn(undefined));
           }}
         >
           Sign out

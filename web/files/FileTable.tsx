@@ -12,7 +12,7 @@ async function download(api: FilesApi, file: ListedFile) {
   }
 }
 
-export function FileTable({ files, api, onDelete }: { files: ListedFile[]; api: FilesApi; onDelete: (file: ListedFile) => void }) {
+export function FileTable({ files, api, onDelete }: { files: ListedFile[]; api: FilesApi; onDelete: (file: ListedFile) => Promise<void> }) {
   if (files.length === 0) return null;
   return (
     <table className="files">
@@ -48,7 +48,7 @@ export function FileTable({ files, api, onDelete }: { files: ListedFile[]; api: 
               <button type="button" onClick={() => void download(api, file)} aria-label={`Download ${file.fileName}`}>
                 Download
               </button>
-              <button type="button" onClick={() => onDelete(file)} aria-label={`Delete ${file.fileName}`}>
+              <button type="button" onClick={() => void onDelete(file)} aria-label={`Delete ${file.fileName}`}>
                 Delete
               </button>
             </td>

@@ -18,7 +18,6 @@ export type Session =
 /** The part of Amplify's client the page uses: its generated types are too deep for string documents. */
 export interface GraphQLClient {
   // Results are read field by field, as a client reads JSON.
-  // eslint-disable-next-line @typescript-eslint/no-explicit-any
   graphql(call: { query: string; variables?: Record<string, unknown> }): any;
 }
 
