@@ -6,7 +6,7 @@
  */
 import { Hash } from '@smithy/hash-node';
 import { HttpRequest } from '@smithy/protocol-http';
-import { SignatureV4 } from '@smithy/signature-v4';
+import { SignatureV4, type SignatureV4Init } from '@smithy/signature-v4';
 import { defaultProvider } from './lambda-credentials';
 
 const TIMEOUT_MS = 5_000;
@@ -25,9 +25,10 @@ export class GraphQLCallError extends Error {
   }
 }
 
-export function signedGraphQLClient(graphqlUrl: string, region: string): SignedGraphQL {
+/** Signs with `credentials`, the function's role's (process.env's) by default. */
+export function signedGraphQLClient(graphqlUrl: string, region: string, credentials: SignatureV4Init['credentials'] = defaultProvider()): SignedGraphQL {
   const url = new URL(graphqlUrl);
-  const signer = new SignatureV4({ service: 'appsync', region, credentials: defaultProvider(), sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({ service: 'appsync', region, credentials, sha256: Hash.bind(null, 'sha256') });
   return async (query, variables) => {
     const body = JSON.stringify({ query, variables });
     const signed = await signer.sign(
