@@ -18,7 +18,7 @@ export type Env = Readonly<Record<string, string | undefined>>;
 /** How long an API function runs at most: under the 30 s AppSync and API Gateway wait for an integration. The local runtime gives its Lambdas the same deadline. */
 export const FUNCTION_TIMEOUT_SECONDS = 25;
 
-export const SETTING_NAMES = {
+const SETTING_NAMES = {
   filesTable: 'FILES_TABLE',
   filesBucket: 'FILES_BUCKET',
   s3ForcePathStyle: 'S3_FORCE_PATH_STYLE',
