@@ -2,9 +2,10 @@
  * One in-memory local server for the whole run, the raw AWS SDK v3 clients on
  * its storage, and the calls both sides of every comparison make.
  */
-import { PutItemCommand, type DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../functions/core/storage';
 import { createHash, randomUUID } from 'node:crypto';
 import { UploadFileDocument } from '../generated/operations';
 import { bundleIfChanged } from '../infra/bundle';
@@ -80,10 +81,10 @@ export function fileRow(projectID: string, fileName: string, bytes: Buffer, uplo
 }
 
 export async function putRow(bench: Bench, row: Record<string, unknown>): Promise<void> {
-  await bench.dynamodb.send(
-    new PutItemCommand({
+  await documentClient(bench.dynamodb).send(
+    new PutCommand({
       TableName: bench.server.storage.tableName,
-      Item: marshall(row, { removeUndefinedValues: true }),
+      Item: row,
       ConditionExpression: 'attribute_not_exists(fileID)',
     }),
   );

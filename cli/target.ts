@@ -6,6 +6,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { CognitoPool } from './cognito';
+import { DEFAULT_DATA_DIR, ENDPOINTS_FILE } from '../local/data-dir';
 import { CliError, UsageError } from './errors';
 
 export interface Target {
@@ -41,8 +42,6 @@ interface EndpointsFile {
   apiKey?: unknown;
   caCertFile?: unknown;
 }
-
-const ENDPOINTS_FILE = 'endpoints.json';
 
 async function readJsonFile(file: string, what: string): Promise<unknown> {
   let text: string;
@@ -129,9 +128,9 @@ function fromUrl(graphqlUrl: string, realtimeUrl: string | undefined): Target {
 function defaultEndpointsFiles(env: NodeJS.ProcessEnv, cwd: string, repoRoot: string): string[] {
   const candidates = [
     ...(env.DATA_DIR ? [path.resolve(cwd, env.DATA_DIR, ENDPOINTS_FILE)] : []),
-    path.resolve(cwd, '.data', ENDPOINTS_FILE),
+    path.resolve(cwd, DEFAULT_DATA_DIR, ENDPOINTS_FILE),
     // `npm start` run in this repository, `files` run from elsewhere.
-    path.join(repoRoot, '.data', ENDPOINTS_FILE),
+    path.join(repoRoot, DEFAULT_DATA_DIR, ENDPOINTS_FILE),
   ];
   return [...new Set(candidates)];
 }

@@ -5,11 +5,12 @@
  * The goal is 300 KB (issue 13). With the AWS SDK bundled, tree-shaken per
  * command and without the default credential chain, the S3 client and the
  * presigner weigh ~255 KB minified (@smithy/core alone 137 KB) and the
- * DynamoDB client ~70 KB more, so only `download`, which presigns and
- * nothing else, gets under it; the upload Lambdas add file-type's signature
- * detection (~72 KB). Each budget is its bundle's size with room for
- * ~15–20 KB of growth: bringing back the default chain (+110 KB) or the
- * aggregated S3 client (+75 KB) breaks every one.
+ * DynamoDB client ~70 KB more (its document client, lib-dynamodb, ~8 KB
+ * on top), so only `download`, which presigns and nothing else, gets under
+ * it; the upload Lambdas add file-type's signature detection (~72 KB). Each
+ * budget is its bundle's size with room for ~10–20 KB of growth: bringing
+ * back the default chain (+110 KB) or the aggregated S3 client (+75 KB)
+ * breaks every one.
  */
 import { readdir, stat } from 'node:fs/promises';
 import path from 'node:path';

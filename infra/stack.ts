@@ -11,6 +11,7 @@ import { FilesGraphqlApi } from './constructs/graphql-api';
 import { RestUploadApi } from './constructs/rest-api';
 import { Reconciler } from './constructs/reconciler';
 import { FileStorage } from './constructs/storage';
+import type { LambdaSettings } from '../functions/core/config';
 
 export interface FilesStackProps extends StackProps {
   /**
@@ -84,13 +85,12 @@ export class FilesStack extends Stack {
 
     const storage = new FileStorage(this, 'Storage', { deletionProtection, corsAllowedOrigins: props.corsAllowedOrigins ?? ['*'] });
     const auth = new Auth(this, 'Auth', { deletionProtection });
-    // The names functions/core/config.ts reads.
-    const storageEnvironment = { FILES_TABLE: storage.table.tableName, FILES_BUCKET: storage.bucket.bucketName };
+    const storageSettings: LambdaSettings = { filesTable: storage.table.tableName, filesBucket: storage.bucket.bucketName };
 
     const functions = Object.fromEntries(
       dataSourceLambdas.map((lambda) => {
         const { id: functionId, description, grant } = DATA_SOURCE_FUNCTIONS[lambda];
-        const bundled = new BundledFunction(this, functionId, { lambda, description, environment: storageEnvironment });
+        const bundled = new BundledFunction(this, functionId, { lambda, description, settings: storageSettings });
         grant(storage, bundled.role);
         return [lambda, bundled];
       }),
@@ -106,14 +106,14 @@ export class FilesStack extends Stack {
     const restUpload = new BundledFunction(this, 'RestUploadFunction', {
       lambda: 'restUpload',
       description: 'POST /upload (legacy payload) through the same upload core, announced to subscribers',
-      environment: { ...storageEnvironment, GRAPHQL_URL: graphql.api.graphqlUrl },
+      settings: { ...storageSettings, graphqlUrl: graphql.api.graphqlUrl },
     });
     storage.grantUploadCore(restUpload.role);
     // The mutation functions/rest-upload sends, IAM-signed: appsync:GraphQL on that one field.
     graphql.grantOperation(restUpload.role, AnnounceFileUploadedDocument.toString());
 
     const rest = new RestUploadApi(this, 'Rest', { auth, handler: restUpload.function });
-    const reconciler = new Reconciler(this, 'Reconciler', { storage, environment: storageEnvironment });
+    const reconciler = new Reconciler(this, 'Reconciler', { storage, settings: storageSettings });
 
     this.storage = storage;
     this.auth = auth;

@@ -10,17 +10,15 @@
 import { chmod, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { bundleIfChanged } from '../infra/bundle';
+import { dataDirSetting, ENDPOINTS_FILE } from './data-dir';
 import { endpointsOf } from './endpoints';
 import { deployedTargetFromOutputs } from './files-page/files-page';
 import { startLocalServer } from './server';
 import { externalStorageFromEnv } from './storage/external';
 
-const ENDPOINTS_FILE = 'endpoints.json';
-
-
 async function main(): Promise<void> {
   const inMemory = ['1', 'true'].includes(process.env.IN_MEMORY ?? '');
-  const dataDir = inMemory ? undefined : path.resolve(process.env.DATA_DIR ?? '.data');
+  const dataDir = inMemory ? undefined : path.resolve(dataDirSetting());
   const port = Number(process.env.PORT ?? 4000);
   if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`PORT must be a port number, not "${process.env.PORT}"`);
 

@@ -14,12 +14,14 @@ import { S3Client } from '@aws-sdk/client-s3';
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
-import type { FunctionConfig } from '../functions/core/config';
-import { FUNCTION_TIMEOUT_SECONDS, ORPHAN_MIN_AGE_FLOOR_SECONDS, ORPHAN_MIN_AGE_SECONDS } from '../functions/core/limits';
+import { FUNCTION_TIMEOUT_SECONDS, readConfig, type FunctionConfig } from '../functions/core/config';
+import { ORPHAN_MIN_AGE_FLOOR_SECONDS, ORPHAN_MIN_AGE_SECONDS } from '../functions/core/limits';
 import { reconcile, type ReconcileReport } from '../functions/core/reconcile';
 import { reconcileStores } from '../functions/core/reconcile-stores';
 import { createStores } from '../functions/core/storage';
+import { dataDirSetting, ENDPOINTS_FILE } from './data-dir';
 import type { LocalEndpoints } from './endpoints';
+import { localLambdaEnvironment } from './lambda-environment';
 import { storageClients } from './storage/index';
 
 interface Target {
@@ -31,7 +33,7 @@ interface Target {
 }
 
 async function localTarget(dataDir: string): Promise<Target> {
-  const file = path.join(dataDir, 'endpoints.json');
+  const file = path.join(dataDir, ENDPOINTS_FILE);
   const endpoints = JSON.parse(await readFile(file, 'utf8').catch(() => {
     throw new Error(`no ${file}: start the local server first (npm start), or name a deployed stack with --outputs cdk-outputs.json`);
   })) as LocalEndpoints;
@@ -39,7 +41,7 @@ async function localTarget(dataDir: string): Promise<Target> {
   return {
     description: `local storage of ${dataDir} (table ${storage.tableName}, bucket ${storage.bucketName})`,
     clients: storageClients(storage),
-    config: { filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true },
+    config: readConfig(localLambdaEnvironment(storage)),
     local: true,
   };
 }
@@ -79,7 +81,7 @@ async function main(): Promise<void> {
     options: {
       apply: { type: 'boolean', default: false },
       force: { type: 'boolean', default: false },
-      'data-dir': { type: 'string', default: process.env.DATA_DIR ?? '.data' },
+      'data-dir': { type: 'string', default: dataDirSetting() },
       outputs: { type: 'string' },
       'min-age-seconds': { type: 'string', default: String(ORPHAN_MIN_AGE_SECONDS) },
     },

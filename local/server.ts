@@ -30,7 +30,9 @@ import type { ManageDeps } from '../functions/core/complete-upload';
 import { expirePendingUploads } from '../functions/core/expire-uploads';
 import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
 import { reconcileStores } from '../functions/core/reconcile-stores';
+import { readConfig } from '../functions/core/config';
 import { createStores } from '../functions/core/storage';
+import { localLambdaEnvironment } from './lambda-environment';
 import { lockDataDir, type DataDirLock } from './data-dir-lock';
 import { checkDataOnStart } from './startup-check';
 import { createRealtimeEndpoint } from './realtime/realtime-endpoint';
@@ -58,6 +60,8 @@ export interface LocalServerOptions {
   filesPageTarget?: DeployedPageTarget;
   /** Origins (e.g. http://localhost:5173) whose pages may call the API with tokens or SigV4, besides this server's own. */
   corsOrigins?: string[];
+  /** Where the REST Lambda announces uploads (its GRAPHQL_URL): this server's /graphql by default. */
+  announceUrl?: string;
 }
 
 export interface LocalServer {
@@ -105,42 +109,7 @@ const GRAPHQL_PATH = '/graphql';
 /** The account ID IAM callers belong to locally. */
 const LOCAL_ACCOUNT_ID = '000000000000';
 
-/** The Lambdas read their configuration from the environment, as on AWS. */
-function setLambdaEnvironment(storage: StorageLocation): void {
-  Object.assign(process.env, {
-    FILES_TABLE: storage.tableName,
-    FILES_BUCKET: storage.bucketName,
-    AWS_REGION: storage.region,
-    AWS_ENDPOINT_URL_DYNAMODB: storage.dynamodbEndpoint,
-    AWS_ENDPOINT_URL_S3: storage.s3Endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: storage.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: storage.credentials.secretAccessKey,
-  });
-}
-
-/**
- * One server per process: the Lambda bundles read their settings (storage,
- * GRAPHQL_URL) from process.env, as on AWS, and a process has one
- * environment. A second server would silently point the first one's Lambdas
- * at its own storage and endpoint, so it is refused instead.
- */
-let serverRunning = false;
-
 export async function startLocalServer(options: LocalServerOptions = {}): Promise<LocalServer> {
-  if (serverRunning) {
-    throw new Error('A local server is already running in this process, and its Lambdas read their settings from process.env: close it first, or start the other server in another process.');
-  }
-  serverRunning = true;
-  try {
-    return await startServer(options);
-  } catch (error) {
-    serverRunning = false;
-    throw error;
-  }
-}
-
-async function startServer(options: LocalServerOptions): Promise<LocalServer> {
   // Before anything touches the data: another server may hold it.
   const lock = options.dataDir ? await lockDataDir(options.dataDir) : undefined;
   try {
@@ -156,17 +125,18 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
   const state = await loadOrCreateState(options.dataDir, region);
   const embedded = options.storage ? undefined : await startEmbeddedStorage({ dataDir: options.dataDir, region, credentials: state.iamCredentials });
   const storage: StorageLocation = options.storage ?? embedded!;
+  // Each server's Lambdas get an environment of their own, never process.env: two servers in one process keep theirs apart.
+  // A missing setting (e.g. an empty bucket name) fails here, at start-up.
+  const lambdaEnvironment = localLambdaEnvironment(storage);
   const clients = storageClients(storage);
-
-  setLambdaEnvironment(storage);
   // Module instances of their own per server, like fresh Lambda containers.
   const container = String(++lambdaInstances);
-  const lambdas = Object.fromEntries(dataSourceLambdas.map((name) => [name, lazyLambdaHandler(bundlePaths.lambda(name), container)])) as Record<
+  const lambdas = Object.fromEntries(dataSourceLambdas.map((name) => [name, lazyLambdaHandler(bundlePaths.lambda(name), lambdaEnvironment, container)])) as Record<
     DataSourceLambdaName,
     ReturnType<typeof lazyLambdaHandler>
   >;
-  // Reads GRAPHQL_URL at its first invocation, by when the server listens and has set it.
-  const restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), container);
+  // Made once the server listens, before its first request: the REST proxy announces uploads to this server's GRAPHQL_URL.
+  let restUpload: ReturnType<typeof lazyLambdaHandler> | undefined;
   const invocations: InvocationCounts = new Map();
   const resolvers = await loadResolvers({
     dynamodb: clients.dynamodb,
@@ -175,7 +145,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     lambdas,
     invocations,
   });
-  const config = { filesTable: storage.tableName, filesBucket: storage.bucketName, s3ForcePathStyle: true };
+  const config = readConfig(lambdaEnvironment);
   const stores = createStores(config, clients);
   const expireUploads = uploadExpiry(stores);
   // Reported, not fatal: one file that cannot be repaired or discarded must not keep the API from starting.
@@ -225,7 +195,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
       await handleGraphQL(req, res, api, auth);
     } else if (req.method === 'POST' && pathname === '/upload') {
-      await serveRestUpload(req, res, restUpload, auth.verifyToken);
+      await serveRestUpload(req, res, restUpload!, auth.verifyToken);
     } else if (req.method === 'GET' && pathname === '/') {
       const html = consolePage({ graphqlPath: GRAPHQL_PATH, realtimePath: realtime.path, apiKey: state.apiKey });
       res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
@@ -275,17 +245,20 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
   const tls = createTlsServer({ key: certificates.key, cert: certificates.cert }, serve).on('upgrade', upgrade);
   const listener = samePortTls(plain, tls);
   const { server } = listener;
+  const listenerOrigin = () => `${host.includes(':') ? `[${host}]` : host}:${(server.address() as AddressInfo).port}`;
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
-    server.listen(options.port ?? 4000, host, () => resolve());
+    server.listen(options.port ?? 4000, host, () => {
+      // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
+      restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), localLambdaEnvironment(storage, options.announceUrl ?? `http://${listenerOrigin()}${GRAPHQL_PATH}`), container);
+      resolve();
+    });
   });
   const { port } = server.address() as AddressInfo;
   await lock?.listening(port, host);
-  const origin = `${host.includes(':') ? `[${host}]` : host}:${port}`;
+  const origin = listenerOrigin();
   const graphqlUrl = `http://${origin}${GRAPHQL_PATH}`;
-  // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
-  process.env.GRAPHQL_URL = graphqlUrl;
-  for (const lambda of [...Object.values(lambdas), restUpload]) lambda.warm();
+  for (const lambda of [...Object.values(lambdas), restUpload!]) lambda.warm();
 
   return {
     graphqlUrl,
@@ -311,7 +284,6 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
       clients.s3.destroy();
       await embedded?.close();
       await lock?.release();
-      serverRunning = false;
     },
   };
 }

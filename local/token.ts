@@ -6,6 +6,7 @@
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { signToken } from './auth/cognito-tokens';
+import { dataDirSetting } from './data-dir';
 import { loadOrCreateState } from './state';
 
 const { values } = parseArgs({
@@ -21,7 +22,7 @@ if (!values.user) {
   console.error('Usage: npm run token -- --user <name> [--groups project-123,admins] [--id] [--expires seconds]');
   process.exit(2);
 }
-const dataDir = path.resolve(process.env.DATA_DIR ?? '.data');
+const dataDir = path.resolve(dataDirSetting());
 const state = await loadOrCreateState(dataDir, 'us-east-1');
 const token = await signToken(state.userPool, state.signingKey, {
   username: values.user,

@@ -3,8 +3,8 @@
  * resolves to, on a project of 1,000 files and on one of 100,000
  * (BENCH_LARGE_PROJECT_ROWS): a page must cost the same however long the list.
  */
-import { BatchWriteItemCommand, QueryCommand } from '@aws-sdk/client-dynamodb';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchWriteCommand, QueryCommand } from '@aws-sdk/lib-dynamodb';
+import { documentClient } from '../../functions/core/storage';
 import { fileTable } from '../../infra/api-definition';
 import { FilesByProjectDocument } from '../../generated/operations';
 import { fileRow, graphql, type Bench } from '../context';
@@ -19,16 +19,17 @@ const BATCHES_IN_FLIGHT = 8;
 async function seed(bench: Bench, projectID: string, rows: number): Promise<void> {
   const start = Date.UTC(2026, 0, 1);
   const body = Buffer.from('hello');
+  const documents = documentClient(bench.dynamodb);
   let next = 0;
   const writer = async () => {
     while (next < rows) {
       const first = next;
       next = Math.min(rows, next + BATCH);
       let requests = Array.from({ length: next - first }, (_, i) => ({
-        PutRequest: { Item: marshall(fileRow(projectID, `seed-${first + i}.txt`, body, new Date(start + (first + i) * 1000).toISOString())) },
+        PutRequest: { Item: fileRow(projectID, `seed-${first + i}.txt`, body, new Date(start + (first + i) * 1000).toISOString()) },
       }));
       while (requests.length) {
-        const { UnprocessedItems } = await bench.dynamodb.send(new BatchWriteItemCommand({ RequestItems: { [bench.server.storage.tableName]: requests } }));
+        const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [bench.server.storage.tableName]: requests } }));
         requests = (UnprocessedItems?.[bench.server.storage.tableName] ?? []) as typeof requests;
       }
     }
@@ -42,19 +43,20 @@ export async function readPath(bench: Bench, projectID: string, rows: number, op
     const { items } = (await graphql(bench, FilesByProjectDocument.toString(), { projectID, limit: LIMIT })).filesByProject;
     if (items.length !== LIMIT) throw new Error(`filesByProject returned ${items.length} items, expected ${LIMIT}`);
   };
+  const documents = documentClient(bench.dynamodb);
   const raw = async () => {
-    const { Items = [] } = await bench.dynamodb.send(
+    const { Items = [] } = await documents.send(
       new QueryCommand({
         TableName: bench.server.storage.tableName,
         IndexName: fileTable.byProjectIndex.name,
         KeyConditionExpression: '#p = :p',
         ExpressionAttributeNames: { '#p': fileTable.byProjectIndex.partitionKey },
-        ExpressionAttributeValues: { ':p': { S: projectID } },
+        ExpressionAttributeValues: { ':p': projectID },
         ScanIndexForward: false,
         Limit: LIMIT,
       }),
     );
-    if (Items.map((item) => unmarshall(item)).length !== LIMIT) throw new Error(`Query returned ${Items.length} items, expected ${LIMIT}`);
+    if (Items.length !== LIMIT) throw new Error(`Query returned ${Items.length} items, expected ${LIMIT}`);
   };
   return comparePair(viaApi, raw, options);
 }

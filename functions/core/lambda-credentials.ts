@@ -1,8 +1,9 @@
 /**
  * The credentials a function signs with: its execution role's, which the
  * Lambda runtime puts in AWS_ACCESS_KEY_ID, AWS_SECRET_ACCESS_KEY and
- * AWS_SESSION_TOKEN (the local server sets the first two to its storage key
- * pair before a bundle loads). fromEnv reads exactly those, at each call.
+ * AWS_SESSION_TOKEN. fromEnv reads exactly those, at each call. (The local
+ * runtime and the tests give a container an environment of its own, whose
+ * credentials config.ts's envCredentials passes to each client instead.)
  *
  * The Lambda bundles use this module in place of
  * @aws-sdk/credential-provider-node, the SDK clients' default chain

@@ -2,6 +2,7 @@
  * The limits of the upload API, named once. The schema's field docs state the
  * same numbers to clients; validation.ts enforces them.
  */
+import { FUNCTION_TIMEOUT_SECONDS } from './config';
 
 /**
  * Longest `contentBase64` accepted inline. AppSync refuses GraphQL requests
@@ -76,12 +77,6 @@ export const CONTENT_SNIFF_BYTES = 4_100;
  * direct upload's row exists before its URL is handed out.
  */
 export const ORPHAN_MIN_AGE_SECONDS = URL_EXPIRY_SECONDS;
-
-/**
- * How long an API function runs at most (infra/constructs/bundled-function.ts):
- * under the 30 s AppSync and API Gateway wait for an integration.
- */
-export const FUNCTION_TIMEOUT_SECONDS = 25;
 
 /**
  * The least age at which `npm run reconcile --apply` removes an orphan

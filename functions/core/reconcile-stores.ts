@@ -1,9 +1,9 @@
-import { BatchGetItemCommand, type DynamoDBClient, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
+import type { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetObjectCommand, HeadObjectCommand, ListObjectsV2Command, PutObjectCommand, type S3Client } from '@aws-sdk/client-s3';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { BatchGetCommand, ScanCommand } from '@aws-sdk/lib-dynamodb';
 import type { FunctionConfig } from './config';
 import { RECONCILE_CURSOR_KEY } from './keys';
-import type { FileRow } from './storage';
+import { documentClient, type FileRow } from './storage';
 import { isMissingObject } from './transfers';
 
 /** What reconciliation reads beyond the upload flows' stores: the bucket's keys, rows in bulk, and where the last run stopped. */
@@ -39,7 +39,8 @@ export interface ReconcileStores {
 }
 
 export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClient }, config: FunctionConfig): ReconcileStores {
-  const { s3, dynamodb } = clients;
+  const { s3 } = clients;
+  const documents = documentClient(clients.dynamodb);
   const Bucket = config.filesBucket;
   const TableName = config.filesTable;
   return {
@@ -51,21 +52,20 @@ export function reconcileStores(clients: { s3: S3Client; dynamodb: DynamoDBClien
     },
     async rowsOf(fileIDs) {
       const rows = new Map<string, FileRow>();
-      let keys: Record<string, AttributeValue>[] = fileIDs.map((fileID) => marshall({ fileID }));
+      let keys: Record<string, unknown>[] = fileIDs.map((fileID) => ({ fileID }));
       while (keys.length) {
-        const answer = await dynamodb.send(new BatchGetItemCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }));
-        for (const item of answer.Responses?.[TableName] ?? []) {
-          const row = unmarshall(item) as FileRow;
-          rows.set(row.fileID, row);
-        }
+        const answer = await documents.send(new BatchGetCommand({ RequestItems: { [TableName]: { Keys: keys, ConsistentRead: true } } }));
+        for (const row of (answer.Responses?.[TableName] ?? []) as FileRow[]) rows.set(row.fileID, row);
         keys = answer.UnprocessedKeys?.[TableName]?.Keys ?? [];
       }
       return rows;
     },
     async scanRows(rowsAfter, limit) {
-      const ExclusiveStartKey = rowsAfter ? (JSON.parse(rowsAfter) as Record<string, AttributeValue>) : undefined;
-      const page = await dynamodb.send(new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey, Limit: limit }));
-      return { rows: (page.Items ?? []).map((item) => unmarshall(item) as FileRow), next: page.LastEvaluatedKey && JSON.stringify(page.LastEvaluatedKey) };
+      const key = rowsAfter ? (JSON.parse(rowsAfter) as { fileID?: unknown }) : undefined;
+      // A cursor saved before rows were read as plain items holds DynamoDB JSON ({"fileID":{"S":…}}), which the scan would refuse run after run: start over instead.
+      const ExclusiveStartKey = typeof key?.fileID === 'string' ? key : undefined;
+      const page = await documents.send(new ScanCommand({ TableName, ConsistentRead: true, ExclusiveStartKey, Limit: limit }));
+      return { rows: (page.Items ?? []) as FileRow[], next: page.LastEvaluatedKey && JSON.stringify(page.LastEvaluatedKey) };
     },
     async objectVersion(key) {
       try {

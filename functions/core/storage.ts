@@ -1,18 +1,9 @@
-import {
-  ConditionalCheckFailedException,
-  DeleteItemCommand,
-  DynamoDBClient,
-  GetItemCommand,
-  PutItemCommand,
-  ScanCommand,
-  UpdateItemCommand,
-  type AttributeValue,
-} from '@aws-sdk/client-dynamodb';
+import { ConditionalCheckFailedException, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DeleteObjectCommand, PutObjectCommand, S3Client, S3ServiceException } from '@aws-sdk/client-s3';
-import { marshall, unmarshall } from '@aws-sdk/util-dynamodb';
+import { DeleteCommand, DynamoDBDocumentClient, GetCommand, PutCommand, ScanCommand, UpdateCommand } from '@aws-sdk/lib-dynamodb';
 import type { File } from '../../generated/graphql';
-import type { FunctionConfig } from './config';
-import { s3TransferStore } from './transfers';
+import { awsClientConfig, readConfig, type Env, type FunctionConfig } from './config';
+import { createS3Client, s3TransferStore } from './transfers';
 
 /**
  * Adapters over the real AWS SDK v3 clients. The domain flow sees only these
@@ -115,14 +106,18 @@ export function s3ObjectStore(s3: S3Client, bucket: string): ObjectStore {
   };
 }
 
+/** Plain rows in and out; an optional field left undefined is not written. */
+export const documentClient = (dynamodb: DynamoDBClient) => DynamoDBDocumentClient.from(dynamodb, { marshallOptions: { removeUndefinedValues: true } });
+
 export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): MetadataStore {
+  const documents = documentClient(dynamodb);
   return {
     async putIfAbsent(item) {
       try {
-        await dynamodb.send(
-          new PutItemCommand({
+        await documents.send(
+          new PutCommand({
             TableName: table,
-            Item: marshall(item, { removeUndefinedValues: true }),
+            Item: item,
             ConditionExpression: 'attribute_not_exists(fileID)',
           }),
         );
@@ -134,20 +129,20 @@ export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): Me
     },
     async get(fileID) {
       // Strongly consistent: a retry must see the row its first attempt just wrote.
-      const { Item } = await dynamodb.send(new GetItemCommand({ TableName: table, Key: marshall({ fileID }), ConsistentRead: true }));
-      return Item ? (unmarshall(Item) as FileRow) : undefined;
+      const { Item } = await documents.send(new GetCommand({ TableName: table, Key: { fileID }, ConsistentRead: true }));
+      return Item as FileRow | undefined;
     },
     async markAvailable(fileID, { uploadedAt, contentType }) {
       try {
-        await dynamodb.send(
-          new UpdateItemCommand({
+        await documents.send(
+          new UpdateCommand({
             TableName: table,
-            Key: marshall({ fileID }),
+            Key: { fileID },
             // uploadedAt puts the row into the byProject index: from here on it is listed.
             UpdateExpression: 'SET #status = :available, uploadedAt = :uploadedAt, contentType = :contentType REMOVE expiresAt, uploadId',
             ConditionExpression: '#status = :pending',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: marshall({ ':available': 'AVAILABLE', ':pending': 'PENDING', ':uploadedAt': uploadedAt, ':contentType': contentType }),
+            ExpressionAttributeValues: { ':available': 'AVAILABLE', ':pending': 'PENDING', ':uploadedAt': uploadedAt, ':contentType': contentType },
           }),
         );
         return 'updated';
@@ -158,17 +153,17 @@ export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): Me
     },
     async deleteIfStatus(fileID, status, createdAt) {
       try {
-        const { Attributes } = await dynamodb.send(
-          new DeleteItemCommand({
+        const { Attributes } = await documents.send(
+          new DeleteCommand({
             TableName: table,
-            Key: marshall({ fileID }),
+            Key: { fileID },
             ConditionExpression: createdAt === undefined ? '#status = :status' : '#status = :status AND createdAt = :createdAt',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: marshall({ ':status': status, ...(createdAt === undefined ? {} : { ':createdAt': createdAt }) }),
+            ExpressionAttributeValues: { ':status': status, ...(createdAt === undefined ? {} : { ':createdAt': createdAt }) },
             ReturnValues: 'ALL_OLD',
           }),
         );
-        return Attributes ? (unmarshall(Attributes) as FileRow) : undefined;
+        return Attributes as FileRow | undefined;
       } catch (error) {
         if (error instanceof ConditionalCheckFailedException) return undefined;
         throw error;
@@ -176,18 +171,18 @@ export function dynamoMetadataStore(dynamodb: DynamoDBClient, table: string): Me
     },
     async expiredPending(nowSeconds) {
       const rows: PendingItem[] = [];
-      let start: Record<string, AttributeValue> | undefined;
+      let start: Record<string, unknown> | undefined;
       do {
-        const page = await dynamodb.send(
+        const page = await documents.send(
           new ScanCommand({
             TableName: table,
             FilterExpression: '#status = :pending AND expiresAt <= :now',
             ExpressionAttributeNames: { '#status': 'status' },
-            ExpressionAttributeValues: marshall({ ':pending': 'PENDING', ':now': nowSeconds }),
+            ExpressionAttributeValues: { ':pending': 'PENDING', ':now': nowSeconds },
             ExclusiveStartKey: start,
           }),
         );
-        rows.push(...(page.Items ?? []).map((item) => unmarshall(item) as PendingItem));
+        rows.push(...((page.Items ?? []) as PendingItem[]));
         start = page.LastEvaluatedKey;
       } while (start);
       return rows;
@@ -200,20 +195,21 @@ export interface StorageClients {
   dynamodb: DynamoDBClient;
 }
 
-/** Clients for the configured storage. Endpoints, region and credentials come from the SDK's standard environment. */
-export function createStorageClients(config: FunctionConfig): StorageClients {
-  return { s3: createS3Client(config), dynamodb: new DynamoDBClient({}) };
+/** Clients for the configured storage; endpoints, region and credentials from `env` (the container's environment), as the SDK reads them from process.env. */
+export function createStorageClients(config: FunctionConfig, env: Env): StorageClients {
+  return { s3: createS3Client(config, env), dynamodb: new DynamoDBClient(awsClientConfig(env, 'DYNAMODB')) };
 }
 
-const createS3Client = (config: FunctionConfig) => new S3Client({ forcePathStyle: config.s3ForcePathStyle });
-
-/** Presigning alone, for a function with no table access: its bundle then carries no DynamoDB client (~70 KB). */
-export const createTransferStore = (config: FunctionConfig) => s3TransferStore(createS3Client(config), config.filesBucket);
-
-export function createStores(config: FunctionConfig, clients: StorageClients = createStorageClients(config)) {
+export function createStores(config: FunctionConfig, clients: StorageClients) {
   return {
     objects: s3ObjectStore(clients.s3, config.filesBucket),
     metadata: dynamoMetadataStore(clients.dynamodb, config.filesTable),
     transfers: s3TransferStore(clients.s3, config.filesBucket),
   };
+}
+
+/** The stores of a Lambda container configured by `env`. */
+export function storesFrom(env: Env) {
+  const config = readConfig(env);
+  return createStores(config, createStorageClients(config, env));
 }

@@ -10,9 +10,10 @@ import {
   PutObjectCommand,
   S3ServiceException,
   UploadPartCommand,
-  type S3Client,
+  S3Client,
 } from '@aws-sdk/client-s3';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
+import { awsClientConfig, type Env, type FunctionConfig } from './config';
 import { URL_EXPIRY_SECONDS } from './limits';
 
 /**
@@ -152,3 +153,12 @@ export function s3TransferStore(s3: S3Client, bucket: string): TransferStore {
     },
   };
 }
+
+export const createS3Client = (config: FunctionConfig, env: Env) => new S3Client({ forcePathStyle: config.s3ForcePathStyle, ...awsClientConfig(env, 'S3') });
+
+/**
+ * Presigning alone, for a function with no table access. In this module, not
+ * storage.ts, so that its bundle carries neither the DynamoDB client (~70 KB)
+ * nor the document client.
+ */
+export const createTransferStore = (config: FunctionConfig, env: Env) => s3TransferStore(createS3Client(config, env), config.filesBucket);

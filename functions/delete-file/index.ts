@@ -1,16 +1,14 @@
 /** The delete Lambda: the data source behind deleteFile, after the pipeline has checked the caller's access to the file's project. */
 import type { MutationDeleteFileArgs } from '../../generated/graphql';
 import { answerWithData } from '../core/answer';
-import { readConfig } from '../core/config';
+import { lambdaEntry } from '../core/lambda-entry';
 import { deleteFile } from '../core/delete-file';
 import type { LambdaContext, ResolverEvent } from '../core/resolver-event';
-import { createStores, type MetadataStore, type ObjectStore } from '../core/storage';
+import { storesFrom, type MetadataStore, type ObjectStore } from '../core/storage';
 
 export type DeleteFileEvent = ResolverEvent<MutationDeleteFileArgs>;
 type DeleteDeps = { objects: ObjectStore; metadata: MetadataStore };
 
-let deps: DeleteDeps | undefined;
-const containerDeps = (): DeleteDeps => (deps ??= createStores(readConfig()));
 
 export function handleDeleteFile(event: DeleteFileEvent, context: LambdaContext, getDeps: () => DeleteDeps) {
   return answerWithData('deleteFile', context.awsRequestId, 'The delete failed unexpectedly', async () => ({
@@ -18,4 +16,4 @@ export function handleDeleteFile(event: DeleteFileEvent, context: LambdaContext,
   }));
 }
 
-export const handler = (event: DeleteFileEvent, context: LambdaContext) => handleDeleteFile(event, context, containerDeps);
+export const { createHandler, handler } = lambdaEntry((env): DeleteDeps => storesFrom(env), handleDeleteFile);

@@ -7,10 +7,10 @@
  */
 import { answerWithData, type ErrorAnswer } from '../core/answer';
 import { readConfig } from '../core/config';
+import { lambdaEntry } from '../core/lambda-entry';
 import { signDownloads, type DownloadSource } from '../core/download-url';
 import type { LambdaContext } from '../core/resolver-event';
-import { createTransferStore } from '../core/storage';
-import type { TransferStore } from '../core/transfers';
+import { createTransferStore, type TransferStore } from '../core/transfers';
 
 /** What signDownloadUrl sends for each file. */
 export interface DownloadPayload {
@@ -19,8 +19,6 @@ export interface DownloadPayload {
 
 export type DownloadResult = { url: string | null } | ErrorAnswer;
 
-let transfers: TransferStore | undefined;
-const containerTransfers = (): TransferStore => (transfers ??= createTransferStore(readConfig()));
 
 export async function handleDownload(batch: DownloadPayload[], context: LambdaContext, getTransfers: () => TransferStore): Promise<DownloadResult[]> {
   const answer = await answerWithData('downloadUrl', context.awsRequestId, 'Signing the download URL failed unexpectedly', async () =>
@@ -30,4 +28,4 @@ export async function handleDownload(batch: DownloadPayload[], context: LambdaCo
   return Array.isArray(answer) ? answer : batch.map(() => answer);
 }
 
-export const handler = (batch: DownloadPayload[], context: LambdaContext) => handleDownload(batch, context, containerTransfers);
+export const { createHandler, handler } = lambdaEntry((env): TransferStore => createTransferStore(readConfig(env), env), handleDownload);

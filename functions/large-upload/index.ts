@@ -9,18 +9,16 @@ import { isAdmin } from '../../shared/project-access';
 import { answerWithData } from '../core/answer';
 import { uploaderFrom } from '../core/uploader';
 import { abortUpload, completeUpload, type Actor, type ManageDeps } from '../core/complete-upload';
-import { readConfig } from '../core/config';
+import { lambdaEntry } from '../core/lambda-entry';
 import { createUpload } from '../core/create-upload';
 import { FileServiceError } from '../core/errors';
 import type { LambdaContext, ResolverEvent } from '../core/resolver-event';
-import { createStores } from '../core/storage';
+import { storesFrom } from '../core/storage';
 
 export type LargeUploadEvent = ResolverEvent<Partial<MutationCreateUploadUrlArgs & MutationCompleteUploadArgs & MutationAbortUploadArgs>>;
 
 const actorOf = (identity: unknown): Actor => ({ caller: uploaderFrom(identity), isAdmin: isAdmin(identity as Identity) });
 
-let deps: ManageDeps | undefined;
-const containerDeps = (): ManageDeps => (deps ??= createStores(readConfig()));
 
 export function handleLargeUpload(event: LargeUploadEvent, context: LambdaContext, getDeps: () => ManageDeps) {
   const field = event.info?.fieldName;
@@ -38,4 +36,4 @@ export function handleLargeUpload(event: LargeUploadEvent, context: LambdaContex
   });
 }
 
-export const handler = (event: LargeUploadEvent, context: LambdaContext) => handleLargeUpload(event, context, containerDeps);
+export const { createHandler, handler } = lambdaEntry((env): ManageDeps => storesFrom(env), handleLargeUpload);

@@ -4,19 +4,18 @@
  * lifetime, a bounded batch per run, going on where the last run stopped;
  * logs what it found, rows without objects included (reported only).
  */
-import { readConfig } from '../core/config';
+import { readConfig, type Env } from '../core/config';
+import { lambdaEntry } from '../core/lambda-entry';
 import { ORPHAN_MIN_AGE_SECONDS, RECONCILE_BATCH_SIZE } from '../core/limits';
 import { reconcile, type ReconcileDeps, type ReconcileReport } from '../core/reconcile';
 import { reconcileStores } from '../core/reconcile-stores';
 import { createStorageClients, createStores } from '../core/storage';
 
-let deps: ReconcileDeps | undefined;
-const containerDeps = (): ReconcileDeps => {
-  if (deps) return deps;
-  const config = readConfig();
-  const clients = createStorageClients(config);
-  return (deps = { ...createStores(config, clients), stores: reconcileStores(clients, config) });
-};
+function containerDeps(env: Env): ReconcileDeps {
+  const config = readConfig(env);
+  const clients = createStorageClients(config, env);
+  return { ...createStores(config, clients), stores: reconcileStores(clients, config) };
+}
 
 export async function handleReconcile(getDeps: () => ReconcileDeps, now = new Date()): Promise<ReconcileReport> {
   // No DynamoDB TTL to stand in for on AWS: expired uploads' rows go by TTL, their objects then become orphans found here.
@@ -25,4 +24,4 @@ export async function handleReconcile(getDeps: () => ReconcileDeps, now = new Da
   return report;
 }
 
-export const handler = () => handleReconcile(containerDeps);
+export const { createHandler, handler } = lambdaEntry(containerDeps, (_event: unknown, _context: unknown, getDeps) => handleReconcile(getDeps));

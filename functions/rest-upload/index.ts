@@ -7,10 +7,11 @@
 import type { APIGatewayProxyEventV2WithJWTAuthorizer, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { mayAccessProject, notAuthorizedMessage, USER_POOL_AUTH } from '../../shared/project-access';
 import { uploaderFrom } from '../core/uploader';
-import { readAnnounceConfig, readConfig } from '../core/config';
+import { envCredentials, readAnnounceConfig, type Env } from '../core/config';
 import { FileServiceError, isFileServiceError, unexpectedFailureMessage } from '../core/errors';
 import { signedGraphQLClient, type SignedGraphQL } from '../core/signed-graphql';
-import { createStores } from '../core/storage';
+import { lambdaEntry } from '../core/lambda-entry';
+import { storesFrom } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
 import { announceFileUploaded, type AnnounceRetry } from './announce';
 import { userPoolIdentity } from '../core/user-pool-identity';
@@ -62,14 +63,9 @@ export async function handleRestUpload(event: RestUploadEvent, context: { awsReq
   }
 }
 
-// Clients and configuration once per container, on first use.
-let deps: RestUploadDeps | undefined;
-const containerDeps = (): RestUploadDeps => {
-  if (!deps) {
-    const announce = readAnnounceConfig();
-    deps = { uploads: createStores(readConfig()), graphql: signedGraphQLClient(announce.graphqlUrl, announce.region) };
-  }
-  return deps;
-};
+function containerDeps(env: Env): RestUploadDeps {
+  const announce = readAnnounceConfig(env);
+  return { uploads: storesFrom(env), graphql: signedGraphQLClient(announce.graphqlUrl, announce.region, envCredentials(env)) };
+}
 
-export const handler = (event: RestUploadEvent, context: { awsRequestId: string }) => handleRestUpload(event, context, containerDeps);
+export const { createHandler, handler } = lambdaEntry(containerDeps, handleRestUpload);

@@ -5,19 +5,14 @@
 import type { MutationUploadFileArgs } from '../../generated/graphql';
 import { answerWithData, type ErrorAnswer } from '../core/answer';
 import { uploaderFrom } from '../core/uploader';
-import { readConfig } from '../core/config';
+import { lambdaEntry } from '../core/lambda-entry';
 import type { LambdaContext, ResolverEvent } from '../core/resolver-event';
-import { createStores, type StoredFile } from '../core/storage';
+import { storesFrom, type StoredFile } from '../core/storage';
 import { uploadFile, type UploadDeps } from '../core/upload-file';
 
 export type UploadEvent = ResolverEvent<MutationUploadFileArgs>;
 
 export type UploadOutcome = { file: StoredFile; error?: never } | (ErrorAnswer & { file?: never });
-
-// One set of clients per container, created on first use so that a missing
-// setting is reported per request (and logged), not as a failed cold start.
-let deps: UploadDeps | undefined;
-const containerDeps = (): UploadDeps => (deps ??= createStores(readConfig()));
 
 /** The handler with its dependencies passed in: the exported `handler` binds the container's. */
 export function handleUpload(event: UploadEvent, context: LambdaContext, getDeps: () => UploadDeps): Promise<UploadOutcome> {
@@ -26,4 +21,4 @@ export function handleUpload(event: UploadEvent, context: LambdaContext, getDeps
   }));
 }
 
-export const handler = (event: UploadEvent, context: LambdaContext): Promise<UploadOutcome> => handleUpload(event, context, containerDeps);
+export const { createHandler, handler } = lambdaEntry((env): UploadDeps => storesFrom(env), handleUpload);

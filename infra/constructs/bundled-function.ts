@@ -6,13 +6,14 @@ import { Construct } from 'constructs';
 import path from 'node:path';
 import type { LambdaName } from '../api-definition';
 import { bundlePaths } from '../bundle';
-import { FUNCTION_TIMEOUT_SECONDS } from '../../functions/core/limits';
+import { FUNCTION_TIMEOUT_SECONDS, lambdaEnvironment, type LambdaSettings } from '../../functions/core/config';
 
 export interface BundledFunctionProps {
   /** Which Lambda of the API definition; its esbuild bundle in dist/ is what gets deployed. */
   lambda: LambdaName;
   description: string;
-  environment: Record<string, string>;
+  /** Written by functions/core/config.ts's writer, which refuses an empty one at synth. */
+  settings: LambdaSettings;
   /** 25 s by default: under the 30 s AppSync and API Gateway wait for an integration. */
   timeout?: Duration;
 }
@@ -57,7 +58,7 @@ export class BundledFunction extends Construct {
       // ends in the function, logged with its request ID, rather than at the gateway.
       timeout: props.timeout ?? Duration.seconds(FUNCTION_TIMEOUT_SECONDS),
       environment: {
-        ...props.environment,
+        ...lambdaEnvironment(props.settings),
         // The bundle ships its source map: logged stack traces point at the TypeScript sources.
         NODE_OPTIONS: '--enable-source-maps',
       },

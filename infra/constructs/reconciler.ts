@@ -3,12 +3,13 @@ import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import { Construct } from 'constructs';
+import type { LambdaSettings } from '../../functions/core/config';
 import { BundledFunction } from './bundled-function';
 import type { FileStorage } from './storage';
 
 export interface ReconcilerProps {
   storage: FileStorage;
-  environment: Record<string, string>;
+  settings: LambdaSettings;
 }
 
 /** How often the reconciler runs: each run examines a bounded batch (RECONCILE_BATCH_SIZE), so the whole bucket is covered over several runs. */
@@ -33,7 +34,7 @@ export class Reconciler extends Construct {
     this.bundled = new BundledFunction(this, 'Function', {
       lambda: 'reconcile',
       description: 'Reconciler: removes objects no metadata row names (left by a crash between the two writes), a batch per run',
-      environment: props.environment,
+      settings: props.settings,
       timeout: Duration.minutes(5),
     });
     props.storage.grantReconcile(this.bundled.role);

@@ -5,6 +5,8 @@
  */
 import { randomUUID } from 'node:crypto';
 import { pathToFileURL } from 'node:url';
+import { FUNCTION_TIMEOUT_SECONDS, type Env } from '../../functions/core/config';
+import type { LambdaEntry } from '../../functions/core/lambda-entry';
 import type { DataSource, DataSourceCall, DataSourceOutcome } from '../appsync-js/execute-resolver';
 
 export type LambdaHandler = (event: unknown, context: LambdaContext) => Promise<unknown>;
@@ -15,16 +17,23 @@ export interface LambdaContext {
   getRemainingTimeInMillis(): number;
 }
 
-/** The Lambda's timeout: the CDK stack sets 25 s; AppSync itself gives up at 30 s. */
-const TIMEOUT_MS = 25_000;
+/** An invocation's context, with the deadline the CDK stack gives the function (FUNCTION_TIMEOUT_SECONDS). */
+export function invocationContext(functionName: string, awsRequestId: string = randomUUID()): LambdaContext {
+  const deadline = Date.now() + FUNCTION_TIMEOUT_SECONDS * 1000;
+  return { awsRequestId, functionName, getRemainingTimeInMillis: () => deadline - Date.now() };
+}
 
-/** `container` names a module instance of its own: a fresh Lambda container with its own clients and config. */
-export async function loadLambdaHandler(bundlePath: string, container?: string): Promise<LambdaHandler> {
+/**
+ * A Lambda container of the bundle whose settings are `env`, never
+ * process.env. `container` names a module instance of its own, as a fresh
+ * container has its own module state.
+ */
+export async function loadLambdaHandler(bundlePath: string, env: Env, container?: string): Promise<LambdaHandler> {
   const url = pathToFileURL(bundlePath);
   if (container) url.searchParams.set('container', container);
-  const module = (await import(url.href)) as { handler?: LambdaHandler };
-  if (typeof module.handler !== 'function') throw new Error(`${bundlePath} exports no handler`);
-  return module.handler;
+  const module = (await import(url.href)) as Partial<LambdaEntry>;
+  if (typeof module.createHandler !== 'function') throw new Error(`${bundlePath} exports no createHandler`);
+  return module.createHandler(env) as LambdaHandler;
 }
 
 /**
@@ -33,9 +42,9 @@ export async function loadLambdaHandler(bundlePath: string, container?: string):
  * takes a few hundred milliseconds: `warm()` starts it without making the
  * server wait for it.
  */
-export function lazyLambdaHandler(bundlePath: string, container?: string): LambdaHandler & { warm(): void } {
+export function lazyLambdaHandler(bundlePath: string, env: Env, container?: string): LambdaHandler & { warm(): void } {
   let loading: Promise<LambdaHandler> | undefined;
-  const load = () => (loading ??= loadLambdaHandler(bundlePath, container));
+  const load = () => (loading ??= loadLambdaHandler(bundlePath, env, container));
   const handler = async (event: unknown, context: LambdaContext) => (await load())(event, context);
   return Object.assign(handler, {
     warm() {
@@ -65,10 +74,8 @@ export function lambdaDataSource(functionName: string, handler: LambdaHandler, c
 
   async function call(event: unknown): Promise<DataSourceOutcome> {
     counts?.set(functionName, (counts.get(functionName) ?? 0) + 1);
-    const deadline = Date.now() + TIMEOUT_MS;
-    const context: LambdaContext = { awsRequestId: randomUUID(), functionName, getRemainingTimeInMillis: () => deadline - Date.now() };
     try {
-      return { result: (await handler(event, context)) ?? null };
+      return { result: (await handler(event, invocationContext(functionName))) ?? null };
     } catch (error) {
       return { error: { type: 'Lambda:Unhandled', message: (error as Error)?.message ?? String(error) } };
     }

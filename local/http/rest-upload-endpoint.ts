@@ -7,7 +7,7 @@ import type { APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
 import { randomUUID } from 'node:crypto';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { tokenFromAuthorization, type VerifiedToken } from '../auth/cognito-tokens';
-import type { LambdaHandler } from '../data-sources/lambda';
+import { invocationContext, type LambdaHandler } from '../data-sources/lambda';
 import { BodyTooLarge, headersOf, readBody, sendJson, sourceIpOf } from './http-io';
 
 /** API Gateway HTTP APIs take request bodies up to 10 MB. */
@@ -68,7 +68,7 @@ export async function serveRestUpload(
     body,
     isBase64Encoded: false,
   };
-  const result = (await handler(event, { awsRequestId: requestId, functionName: 'restUpload', getRemainingTimeInMillis: () => 30_000 })) as APIGatewayProxyStructuredResultV2;
+  const result = (await handler(event, invocationContext('restUpload', requestId))) as APIGatewayProxyStructuredResultV2;
   res.writeHead(result.statusCode ?? 200, result.headers as Record<string, string>);
   res.end(result.body ?? '');
 }

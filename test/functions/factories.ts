@@ -1,10 +1,11 @@
 /** Events, inputs and storage probes shared by the upload tests. */
 import { GetObjectCommand, ListObjectsV2Command } from '@aws-sdk/client-s3';
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { createHash, randomUUID } from 'node:crypto';
 import type { UploadFileInput } from '../../generated/graphql';
+import { documentClient } from '../../functions/core/storage';
 import type { UploadEvent } from '../../functions/upload/index';
+import { localLambdaEnvironment } from '../../local/lambda-environment';
 import { userPoolCaller } from '../support/identities';
 import type { StorageFixture } from '../support/storage';
 
@@ -56,21 +57,9 @@ export async function readObject(fixture: StorageFixture, key: string) {
 
 /** Every row of the table whose projectID is `projectID`. */
 export async function tableRows(fixture: StorageFixture, projectID: string): Promise<Record<string, unknown>[]> {
-  const { Items } = await fixture.clients.dynamodb.send(new ScanCommand({ TableName: fixture.storage.tableName, ConsistentRead: true }));
-  return (Items ?? []).map((item) => unmarshall(item)).filter((row) => row.projectID === projectID);
+  const { Items } = await documentClient(fixture.clients.dynamodb).send(new ScanCommand({ TableName: fixture.storage.tableName, ConsistentRead: true }));
+  return (Items ?? []).filter((row) => row.projectID === projectID);
 }
 
-/** The environment the deployed Lambda gets, pointed at the fixture's storage. */
-export function lambdaEnv(fixture: StorageFixture): Record<string, string> {
-  const { storage } = fixture;
-  return {
-    FILES_TABLE: storage.tableName,
-    FILES_BUCKET: storage.bucketName,
-    AWS_REGION: storage.region,
-    AWS_ENDPOINT_URL_DYNAMODB: storage.dynamodbEndpoint,
-    AWS_ENDPOINT_URL_S3: storage.s3Endpoint,
-    S3_FORCE_PATH_STYLE: 'true',
-    AWS_ACCESS_KEY_ID: storage.credentials.accessKeyId,
-    AWS_SECRET_ACCESS_KEY: storage.credentials.secretAccessKey,
-  };
-}
+/** The environment the local server gives a Lambda, pointed at the fixture's storage. */
+export const lambdaEnv = (fixture: StorageFixture): Record<string, string> => localLambdaEnvironment(fixture.storage);

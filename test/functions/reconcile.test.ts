@@ -97,6 +97,18 @@ describe('reconcile', () => {
     expect(await objectKeys(storage, 'projects/lambda/')).toEqual([]);
   });
 
+  it('reads a table cursor saved as DynamoDB JSON, as runs before plain items wrote it, as no cursor instead of failing every run', async () => {
+    const { stores } = deps();
+    const row = fileRow('cursor-format', new Date().toISOString());
+    await seedRows(storage, [row]);
+
+    const fromStart = await stores.scanRows(undefined, 1000);
+    const fromOldCursor = await stores.scanRows(JSON.stringify({ fileID: { S: row.fileID } }), 1000);
+
+    expect(fromOldCursor.rows.map((r) => r.fileID).sort()).toEqual(fromStart.rows.map((r) => r.fileID).sort());
+    expect(fromStart.rows.map((r) => r.fileID)).toContain(row.fileID);
+  });
+
   it('starts from the beginning when reading the cursor is refused 403, as S3 answers a missing key to a role that may not list it', async () => {
     // AWS mocked here only: S3's answer to a role without s3:ListBucket for reconciler/ (infra/constructs/storage.ts grantReconcile).
     const clients = storageClients(storage.storage);

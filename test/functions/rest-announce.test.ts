@@ -6,9 +6,9 @@
  */
 import { randomUUID } from 'node:crypto';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readConfig } from '../../functions/core/config';
 import { GraphQLCallError, signedGraphQLClient, type SignedGraphQL } from '../../functions/core/signed-graphql';
-import { createStores } from '../../functions/core/storage';
+import { storesFrom } from '../../functions/core/storage';
+import { localLambdaEnvironment } from '../../local/lambda-environment';
 import { handleRestUpload, type RestUploadEvent } from '../../functions/rest-upload/index';
 import { useLocalServer } from '../support/local-server';
 import { apiKeyHeader, openRealtime, startMessage, type RealtimeSession } from '../support/realtime-client';
@@ -19,9 +19,9 @@ const FAST = { retries: 3, minTimeout: 5, maxTimeout: 20, maxRetryTime: 5_000, r
 
 afterEach(() => vi.restoreAllMocks());
 
-/** The real announcer (the local server's credentials are in the environment, as a Lambda's role is); its first `failures` calls fail as `failure` says. */
+/** The real announcer, signing with the local server's credentials (a Lambda's role's on AWS); its first `failures` calls fail as `failure` says. */
 function flakyAnnouncer(failures: number, failure: () => Error = () => new GraphQLCallError(503, [], 'AppSync answered 503: no GraphQL errors')) {
-  const real = signedGraphQLClient(local.server.graphqlUrl, local.server.storage.region);
+  const real = signedGraphQLClient(local.server.graphqlUrl, local.server.storage.region, local.server.storage.credentials);
   const calls = { count: 0 };
   const graphql: SignedGraphQL = async (query, variables) => {
     calls.count += 1;
@@ -50,7 +50,7 @@ async function subscriber(projectID: string): Promise<RealtimeSession> {
 }
 
 const upload = (event: RestUploadEvent, graphql: SignedGraphQL) =>
-  handleRestUpload(event, { awsRequestId: randomUUID() }, () => ({ uploads: createStores(readConfig()), graphql, announceRetry: FAST }));
+  handleRestUpload(event, { awsRequestId: randomUUID() }, () => ({ uploads: storesFrom(localLambdaEnvironment(local.server.storage)), graphql, announceRetry: FAST }));
 
 describe('POST /upload announcing its file', () => {
   it('retries a failing announcement until it goes through, and the subscriber gets the event', async () => {

@@ -5,7 +5,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { PutItemCommand, TransactionConflictException } from '@aws-sdk/client-dynamodb';
 import { PutObjectCommand, S3ServiceException } from '@aws-sdk/client-s3';
-import { marshall } from '@aws-sdk/util-dynamodb';
 import { randomUUID } from 'node:crypto';
 import { uploaderFrom } from '../../functions/core/uploader';
 import { readConfig } from '../../functions/core/config';
@@ -13,6 +12,7 @@ import { createStores, type StorageClients } from '../../functions/core/storage'
 import { uploadFile } from '../../functions/core/upload-file';
 import { idempotentFileID } from '../../functions/core/keys';
 import { storageClients } from '../../local/storage/index';
+import { seedRows } from '../support/file-rows';
 import { userPoolCaller } from '../support/identities';
 import { useEmbeddedStorage } from '../support/storage';
 import { beforeCommand, failAfterCommand, loseFirstAnswer } from '../support/inject';
@@ -238,7 +238,7 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
       fileID, projectID, fileName: 'notes.txt', fileType: 'text', contentType: 'application/octet-stream', size: 5,
       sha256: sha256Hex(Buffer.from('hello')), s3Key: key, uploadedAt: '2026-01-01T00:00:00.000Z', uploadedBy: 'alice', status: 'AVAILABLE', clientToken: 't3',
     };
-    await storage.clients.dynamodb.send(new PutItemCommand({ TableName: storage.storage.tableName, Item: marshall(row) }));
+    await seedRows(storage, [row]);
     const { status: _status, clientToken: _token, ...file } = row;
 
     expect(await uploadFile(uploadInput({ projectID, clientToken: 't3' }), caller, deps)).toEqual(file);

@@ -28,19 +28,16 @@ import {
 const storage = useEmbeddedStorage();
 let containers = 0;
 
-/** A fresh Lambda container (module instance) of the bundle, with `env` as its environment on first use. */
+/** A fresh Lambda container (module instance) of the bundle, with `env` as its environment. */
 async function coldStart(env: Record<string, string>): Promise<LambdaHandler> {
-  Object.assign(process.env, env);
-  return loadLambdaHandler(bundlePaths.lambda('upload'), `functions-test-${++containers}`);
+  return loadLambdaHandler(bundlePaths.lambda('upload'), env, `functions-test-${++containers}`);
 }
 
 let handler: LambdaHandler;
 beforeAll(async () => {
   handler = await coldStart(lambdaEnv(storage));
 });
-// A container reads its configuration on first use: tests that cold-start a misconfigured one put the environment back after.
 afterEach(() => {
-  Object.assign(process.env, lambdaEnv(storage));
   vi.restoreAllMocks();
 });
 
@@ -254,7 +251,6 @@ describe('upload Lambda: storage failures', () => {
   it('answers InternalFailure, without internals, when its configuration is missing', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const { FILES_BUCKET: _omitted, ...withoutBucket } = lambdaEnv(storage);
-    delete process.env.FILES_BUCKET;
     const misconfigured = await coldStart(withoutBucket);
 
     const outcome = await misconfigured(uploadEvent(uploadInput()), lambdaContext('req-456'));

@@ -22,7 +22,6 @@ let storage: StoppableStorage;
 let server: LocalServer;
 let alice: GraphQLCall;
 let bearer: Record<string, string>;
-let graphqlUrlSetting: string | undefined;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const b64 = (bytes: string | Buffer) => Buffer.from(bytes).toString('base64');
@@ -41,11 +40,8 @@ async function closedPort(): Promise<number> {
 
 beforeAll(async () => {
   storage = await startStoppableStorage(await tempDir('statuses-s3'), 'statuses-files');
-  server = await startLocalServer({ port: 0, storage: storage.location });
-  // The REST Lambda reads GRAPHQL_URL at its first call, as a container does: every announcement of this
-  // file's POST /upload finds AppSync unreachable (only a stored file is announced, so only one test waits on it).
-  graphqlUrlSetting = process.env.GRAPHQL_URL;
-  process.env.GRAPHQL_URL = `http://127.0.0.1:${await closedPort()}/graphql`;
+  // Every announcement of this file's POST /upload finds AppSync unreachable (only a stored file is announced, so only one test waits on it).
+  server = await startLocalServer({ port: 0, storage: storage.location, announceUrl: `http://127.0.0.1:${await closedPort()}/graphql` });
   const token = await server.signToken({ username: 'alice', groups: ['project-s'] });
   alice = graphqlAs(server.graphqlUrl, { authorization: token });
   bearer = { authorization: `Bearer ${token}` };
@@ -56,8 +52,6 @@ beforeAll(async () => {
 
 afterAll(async () => {
   vi.restoreAllMocks();
-  if (graphqlUrlSetting === undefined) delete process.env.GRAPHQL_URL;
-  else process.env.GRAPHQL_URL = graphqlUrlSetting;
   await server?.close();
   await storage?.close();
 });

@@ -3,13 +3,13 @@
  * answers each of them in time, with an errorType, and does not crash;
  * once storage is back uploads succeed again; no row names a missing object.
  */
-import { ScanCommand } from '@aws-sdk/client-dynamodb';
 import { HeadObjectCommand } from '@aws-sdk/client-s3';
-import { unmarshall } from '@aws-sdk/util-dynamodb';
+import { ScanCommand } from '@aws-sdk/lib-dynamodb';
 import { randomBytes } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { UploadFileDocument } from '../../generated/operations';
+import { documentClient } from '../../functions/core/storage';
 import { startLocalServer, type LocalServer } from '../../local/server';
 import { graphqlAs } from '../support/direct-upload';
 import { startStoppableStorage, type StoppableStorage } from '../support/stoppable-storage';
@@ -78,8 +78,7 @@ describe('the embedded S3 stopped for a few seconds during uploads', () => {
     expect((await upload(-1)).ok).toBe(true);
 
     const { clients, storage: location } = storage.fixture;
-    const { Items } = await clients.dynamodb.send(new ScanCommand({ TableName: location.tableName, ConsistentRead: true }));
-    const rows = (Items ?? []).map((item) => unmarshall(item));
+    const { Items: rows = [] } = await documentClient(clients.dynamodb).send(new ScanCommand({ TableName: location.tableName, ConsistentRead: true }));
     expect(rows.length).toBe(answers.filter((answer) => answer.ok).length + 2);
     const missing = [];
     for (const row of rows) {

@@ -1,7 +1,7 @@
-import { PutItemCommand } from '@aws-sdk/client-dynamodb';
-import { marshall } from '@aws-sdk/util-dynamodb';
+import { PutCommand } from '@aws-sdk/lib-dynamodb';
 import { randomUUID } from 'node:crypto';
 import type { File } from '../../generated/graphql';
+import { documentClient } from '../../functions/core/storage';
 import type { StorageFixture } from './storage';
 
 /** A metadata row as the upload Lambda writes it. */
@@ -26,11 +26,8 @@ export function fileRow(projectID: string, uploadedAt: string, overrides: Partia
 
 /** Writes rows straight to the table, bypassing the API. */
 export async function seedRows(fixture: StorageFixture, rows: Record<string, unknown>[]): Promise<void> {
-  for (const row of rows) {
-    await fixture.clients.dynamodb.send(
-      new PutItemCommand({ TableName: fixture.storage.tableName, Item: marshall(row, { removeUndefinedValues: true }) }),
-    );
-  }
+  const documents = documentClient(fixture.clients.dynamodb);
+  for (const row of rows) await documents.send(new PutCommand({ TableName: fixture.storage.tableName, Item: row }));
 }
 
 /** `count` ISO timestamps one second apart, oldest first. */

@@ -8,7 +8,10 @@ import { randomUUID } from 'node:crypto';
 
 // Command inputs are read field by field, as the SDK's own middleware does.
 type Input = Record<string, any>;
-/** Runs `before` ahead of every `commandName` the client sends; `before` may throw to fail the command. */
+/**
+ * Runs `before` ahead of every `commandName` the client sends; `before` may throw to fail the command.
+ * At the build step: the input is then what goes on the wire, as a DynamoDBDocumentClient has marshalled it.
+ */
 export function beforeCommand(client: S3Client | DynamoDBClient, commandName: string, before: (input: Input) => Promise<void> | void): Input[] {
   const seen: Input[] = [];
   (client.middlewareStack as any).add(
@@ -19,7 +22,7 @@ export function beforeCommand(client: S3Client | DynamoDBClient, commandName: st
       }
       return next(args);
     },
-    { step: 'initialize', name: `test-before-${commandName}-${randomUUID()}` },
+    { step: 'build', name: `test-before-${commandName}-${randomUUID()}` },
   );
   return seen;
 }

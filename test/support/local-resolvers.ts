@@ -4,6 +4,7 @@ import { bundlePaths } from '../../infra/bundle';
 import { executeResolver, type FieldOutcome, type PipelineResolver } from '../../local/appsync-js/execute-resolver';
 import { loadLambdaHandler, type LambdaHandler } from '../../local/data-sources/lambda';
 import { dataSourceLambdas, type DataSourceLambdaName } from '../../infra/api-definition';
+import { localLambdaEnvironment } from '../../local/lambda-environment';
 import { loadResolvers } from '../../local/load-resolvers';
 import { authTypeOf } from './identities';
 import type { StorageFixture } from './storage';
@@ -20,20 +21,13 @@ export interface FieldCall {
 export function useLocalResolvers(fixture: StorageFixture) {
   let resolvers: Map<string, PipelineResolver>;
   beforeAll(async () => {
-    process.env.FILES_TABLE = fixture.storage.tableName;
-    process.env.FILES_BUCKET = fixture.storage.bucketName;
-    process.env.AWS_REGION = fixture.storage.region;
-    process.env.AWS_ENDPOINT_URL_DYNAMODB = fixture.storage.dynamodbEndpoint;
-    process.env.AWS_ENDPOINT_URL_S3 = fixture.storage.s3Endpoint;
-    process.env.S3_FORCE_PATH_STYLE = 'true';
-    process.env.AWS_ACCESS_KEY_ID = fixture.storage.credentials.accessKeyId;
-    process.env.AWS_SECRET_ACCESS_KEY = fixture.storage.credentials.secretAccessKey;
+    const env = localLambdaEnvironment(fixture.storage);
     resolvers = await loadResolvers({
       dynamodb: fixture.clients.dynamodb,
       tableName: fixture.storage.tableName,
       nextTokenKey: randomBytes(32),
       lambdas: Object.fromEntries(
-        await Promise.all(dataSourceLambdas.map(async (name) => [name, await loadLambdaHandler(bundlePaths.lambda(name))] as const)),
+        await Promise.all(dataSourceLambdas.map(async (name) => [name, await loadLambdaHandler(bundlePaths.lambda(name), env)] as const)),
       ) as Record<DataSourceLambdaName, LambdaHandler>,
     });
   });
