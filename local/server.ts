@@ -3,32 +3,25 @@
  * endpoints), the bundled resolvers and Lambda wired from the API
  * definition, and AppSync's HTTP protocol. `npm start` and the tests call it.
  */
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer } from 'node:http';
 import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
-import type { Duplex } from 'node:stream';
 import os from 'node:os';
 import path from 'node:path';
 import { bundlePaths } from '../infra/bundle';
-import { signToken, tokenVerifier, type TokenRequest, type UserPool, publicJwks } from './auth/cognito-tokens';
+import { signToken, tokenVerifier, type TokenRequest, type UserPool } from './auth/cognito-tokens';
 import type { AuthConfig } from './auth/authenticate';
-import { consoleAsset, consolePage } from './console/console-page';
-import { FILES_PAGE_PATH, FILES_SCRIPT_PATH, filesPage, filesScript, type DeployedPageTarget } from './files-page/files-page';
+import type { DeployedPageTarget } from './files-page/files-page';
 import { lazyLambdaHandler, type InvocationCounts } from './data-sources/lambda';
 import { dataSourceLambdas, type DataSourceLambdaName } from '../infra/api-definition';
-import { internalFailure } from './graphql/errors';
 import { createGraphQLApi, type GraphQLApi } from './graphql/graphql-api';
 import { loadSchema } from './graphql/schema';
-import { handleGraphQL } from './http/graphql-endpoint';
-import { serveRestUpload } from './http/rest-upload-endpoint';
-import { handleLocalToken, LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
-import { isLocalHost, localHostNames, MISDIRECTED } from './http/host-check';
-import { applyCors, originTrust } from './http/cors';
-import { sendJson } from './http/http-io';
+import { LOCAL_TOKEN_PATH } from './http/local-token-endpoint';
+import { localHostNames } from './http/host-check';
+import { originTrust } from './http/cors';
+import { createRouter, GRAPHQL_PATH, REST_UPLOAD_PATH } from './http/router';
 import { loadResolvers } from './load-resolvers';
-import type { ManageDeps } from '../functions/core/complete-upload';
-import { expirePendingUploads } from '../functions/core/expire-uploads';
-import { PENDING_UPLOAD_SECONDS } from '../functions/core/limits';
+import { uploadExpiry } from './upload-expiry';
 import { reconcileStores } from '../functions/core/reconcile-stores';
 import { readConfig } from '../functions/core/config';
 import { createStores } from '../functions/core/storage';
@@ -90,21 +83,6 @@ export interface LocalServer {
 }
 
 let lambdaInstances = 0;
-
-const EXPIRY_SWEEP_MS = 5 * 60 * 1000;
-
-/** The local stand-in for DynamoDB TTL and the abort-incomplete-multipart lifecycle rule. */
-function uploadExpiry(deps: ManageDeps) {
-  const run = async (now?: Date) => {
-    const discarded = await expirePendingUploads(deps, now);
-    if (discarded) console.log(`[uploads] discarded ${discarded} upload(s) never completed within ${PENDING_UPLOAD_SECONDS / 3600} hours`);
-    return discarded;
-  };
-  const timer = setInterval(() => void run().catch((error) => console.error('[uploads] expiring unfinished uploads failed', error)), EXPIRY_SWEEP_MS).unref();
-  return { run, stop: () => clearInterval(timer) };
-}
-
-const GRAPHQL_PATH = '/graphql';
 
 /** The account ID IAM callers belong to locally. */
 const LOCAL_ACCOUNT_ID = '000000000000';
@@ -175,72 +153,19 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
   // Without a data directory the CA is still kept, per user, so a client trusts it once, not on every run.
   const tlsDir = path.join(options.dataDir ?? path.join(os.tmpdir(), `codecraft-files-${os.userInfo().uid}`), 'tls');
   const certificates = await loadOrCreateCertificates(tlsDir);
-  const jwksPath = `/${state.userPool.userPoolId}/.well-known/jwks.json`;
-
-  // The page talks to the origin it was loaded from (localhost or 127.0.0.1, http or https).
-  const originOf = (req: IncomingMessage) => `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
-  const graphqlUrlFor = (req: IncomingMessage) => `${originOf(req)}${GRAPHQL_PATH}`;
-
-  const handle = async (req: IncomingMessage, res: ServerResponse) => {
-    if (!URL.canParse(req.url ?? '/', 'http://local')) return sendJson(res, 400, { errors: [{ errorType: 'BadRequest', message: 'The request target is not a path.' }] });
-    const { pathname } = new URL(req.url ?? '/', 'http://local');
-    let asset: Awaited<ReturnType<typeof consoleAsset>>;
-    const isApiRoute = pathname === GRAPHQL_PATH || pathname === '/upload';
-    if (isApiRoute) applyCors(req, res, corsTrust);
-    if (req.method === 'OPTIONS') {
-      // No CORS but for the API: pages, their scripts and the token endpoint are for this origin only.
-      res.writeHead(isApiRoute ? 204 : 403).end();
-    } else if (req.method === 'POST' && pathname === LOCAL_TOKEN_PATH) {
-      await handleLocalToken(req, res, (request) => signToken(state.userPool, state.signingKey, request));
-    } else if (req.method === 'POST' && pathname === GRAPHQL_PATH) {
-      await handleGraphQL(req, res, api, auth);
-    } else if (req.method === 'POST' && pathname === '/upload') {
-      await serveRestUpload(req, res, restUpload!, auth.verifyToken);
-    } else if (req.method === 'GET' && pathname === '/') {
-      const html = consolePage({ graphqlPath: GRAPHQL_PATH, realtimePath: realtime.path, apiKey: state.apiKey });
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
-    } else if (req.method === 'GET' && pathname.startsWith('/console/') && (asset = await consoleAsset(pathname.slice('/console/'.length)))) {
-      res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
-    } else if (req.method === 'GET' && pathname === FILES_PAGE_PATH) {
-      const page = filesPage(
-        options.filesPageTarget ?? { graphqlUrl: graphqlUrlFor(req), region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool },
-      );
-      // No framing by other pages (clickjacking of Delete).
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }).end(page);
-    } else if (req.method === 'GET' && pathname === FILES_SCRIPT_PATH) {
-      res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(await filesScript());
-    } else if (req.method === 'GET' && pathname === jwksPath) {
-      sendJson(res, 200, publicJwks(state.signingKey));
-    } else {
-      sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST /graphql.` }] });
-    }
-  };
   const host = options.host ?? '127.0.0.1';
   const hostNames = localHostNames(host);
-  const corsTrust = originTrust(hostNames, () => (server.address() as AddressInfo).port, options.corsOrigins);
-  const serve = (req: IncomingMessage, res: ServerResponse) => {
-    if (!isLocalHost(req.headers.host, hostNames)) return sendJson(res, 421, { errors: [MISDIRECTED] });
-    handle(req, res).catch((error) => {
-      console.error('[http] request failed', error);
-      if (!res.headersSent) sendJson(res, 500, { errors: [internalFailure] });
-    });
-  };
-  const upgrade = (req: IncomingMessage, socket: Duplex, head: Buffer) => {
-    if (!isLocalHost(req.headers.host, hostNames)) {
-      socket.end('HTTP/1.1 421 Misdirected Request\r\nconnection: close\r\n\r\n');
-      return;
-    }
-    // A request line need not hold a parsable path ("GET http://[ HTTP/1.1"): refused, never thrown.
-    const pathname = URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local').pathname : undefined;
-    if (pathname !== realtime.path) {
-      socket.end(`HTTP/1.1 ${pathname === undefined ? '400 Bad Request' : '404 Not Found'}\r\nconnection: close\r\n\r\n`);
-      return;
-    }
-    realtime.upgrade(req, socket, head).catch((error) => {
-      console.error('[realtime] upgrade failed', error);
-      socket.destroy();
-    });
-  };
+  const { serve, upgrade } = createRouter({
+    api,
+    auth,
+    state,
+    region,
+    realtime,
+    hostNames,
+    corsTrust: originTrust(hostNames, () => (server.address() as AddressInfo).port, options.corsOrigins),
+    restUpload: () => restUpload!,
+    filesPageTarget: options.filesPageTarget,
+  });
   const plain = createServer(serve).on('upgrade', upgrade);
   const tls = createTlsServer({ key: certificates.key, cert: certificates.cert }, serve).on('upgrade', upgrade);
   const listener = samePortTls(plain, tls);
@@ -263,7 +188,7 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
   return {
     graphqlUrl,
     realtimeUrl: `ws://${origin}${realtime.path}`,
-    restUrl: `http://${origin}/upload`,
+    restUrl: `http://${origin}${REST_UPLOAD_PATH}`,
     localTokenUrl: `http://${origin}${LOCAL_TOKEN_PATH}`,
     apiKey: state.apiKey,
     caCertFile: certificates.caCertFile,
