@@ -25,7 +25,11 @@ export default [
       // no-restricted-properties, not no-restricted-syntax: AppSync's rules already set that one, and a second setting would replace them.
       'no-restricted-properties': [
         'error',
-        { object: 'util', property: 'error', message: "Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema's ErrorType values." },
+        {
+          object: 'util',
+          property: 'error',
+          message: "Raise errors with fail() from resolvers/lib/errors.ts: its errorType must be one of the schema's ErrorType values.",
+        },
       ],
     },
   },

@@ -11,7 +11,11 @@ const count = (name: string, fallback: number) => Number(process.env[name] || fa
 
 const bench = await startBench();
 try {
-  const result = await fanOut(bench, { subscribers: count('BENCH_SUBSCRIBERS', 1000), uploads: count('BENCH_ITERATIONS', 50), warmup: count('BENCH_WARMUP', 5) });
+  const result = await fanOut(bench, {
+    subscribers: count('BENCH_SUBSCRIBERS', 1000),
+    uploads: count('BENCH_ITERATIONS', 50),
+    warmup: count('BENCH_WARMUP', 5),
+  });
   console.log(fanOutLine(result));
 } finally {
   await bench.close();

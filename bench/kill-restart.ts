@@ -21,7 +21,12 @@ try {
     // Each round kills after a different number of answers, so the kill lands at different moments.
     const result = await killAndRestartRound(dataDir, { killAfter: 20 + round * 7, projectID: `round-${round}` });
     const bad =
-      result.lost.length + result.phantoms.length + result.indexRepairs.length + result.rowsWithoutObjects.length + result.orphansLeft.length + (result.bucketListable ? 0 : 1);
+      result.lost.length +
+      result.phantoms.length +
+      result.indexRepairs.length +
+      result.rowsWithoutObjects.length +
+      result.orphansLeft.length +
+      (result.bucketListable ? 0 : 1);
     failed ||= bad > 0;
     console.log(
       `round ${round}: ${result.answered} answered, ${result.lost.length} lost, ${result.phantoms.length} phantom, ` +

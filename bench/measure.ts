@@ -48,7 +48,11 @@ export const stats = (samples: readonly number[]): Stats => ({ median: median(sa
  * alternating which goes first, so that drift (GC, JIT, growing tables) falls
  * on both sides alike. `i` is the iteration number, for unique names.
  */
-export async function comparePair(api: (i: number) => Promise<unknown>, raw: (i: number) => Promise<unknown>, { warmup, iterations }: RunOptions): Promise<Pair> {
+export async function comparePair(
+  api: (i: number) => Promise<unknown>,
+  raw: (i: number) => Promise<unknown>,
+  { warmup, iterations }: RunOptions,
+): Promise<Pair> {
   for (let i = 0; i < warmup; i += 1) {
     await api(-1 - i);
     await raw(-1 - i);

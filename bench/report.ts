@@ -7,8 +7,7 @@ import type { UploadThroughputResult } from './scenarios/upload-throughput';
 const times = (value: number): string => `${value.toFixed(2)}×`;
 const mb = (bytes: number): string => (bytes / 1_048_576).toFixed(1);
 
-const table = (header: string[], rows: string[][]): string =>
-  [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
+const table = (header: string[], rows: string[][]): string => [header, header.map(() => '---'), ...rows].map((cells) => `| ${cells.join(' | ')} |`).join('\n');
 
 export const throughputDetail = (r: UploadThroughputResult): string =>
   `uploadFile of ${r.fileBytes.toLocaleString('en-US')} bytes, ${r.inFlight} in flight, from a client in another process: ${r.apiFilesPerSecond.toFixed(0)} files/s; ` +
@@ -21,8 +20,22 @@ export function inlineMemoryDetail(r: InlineMemoryResult): string {
   const kib = (bytes: number) => `${(bytes / 1024).toFixed(0)} KiB`;
   return [
     table(
-      [`one upload of ${r.fileBytes.toLocaleString('en-US')} bytes (server process)`, 'heap ÷ file', 'external ÷ file', 'RSS ÷ file', `heap, ${SMALL_BYTES.toLocaleString('en-US')}-byte file`, 'heap of the content alone ÷ file'],
-      r.paths.map((p) => [p.path, perFile(p.perUpload.heapUsed), perFile(p.perUpload.external), perFile(p.perUpload.rss), kib(p.perSmallUpload.heapUsed), times(p.marginalHeapPerByte)]),
+      [
+        `one upload of ${r.fileBytes.toLocaleString('en-US')} bytes (server process)`,
+        'heap ÷ file',
+        'external ÷ file',
+        'RSS ÷ file',
+        `heap, ${SMALL_BYTES.toLocaleString('en-US')}-byte file`,
+        'heap of the content alone ÷ file',
+      ],
+      r.paths.map((p) => [
+        p.path,
+        perFile(p.perUpload.heapUsed),
+        perFile(p.perUpload.external),
+        perFile(p.perUpload.rss),
+        kib(p.perSmallUpload.heapUsed),
+        times(p.marginalHeapPerByte),
+      ]),
     ),
     '',
     `Each after a full GC, median of ${r.uploads}, peak growth sampled every millisecond${r.gc ? '' : ' (no forced GC was available)'}; the client runs in another process. ` +
@@ -38,7 +51,15 @@ export function largeTransferTable({ bytes, upload, download, rssGrowth }: Large
     table(
       ['transfer', 'API side', 'API', 'raw side', 'raw', 'throughput API/raw', 'goal'],
       [
-        ['upload', 'createUploadUrl + 64 MiB parts, 4 in parallel + completeUpload', rate(upload.api), 'PutObject (one stream)', rate(upload.raw), `**${times(ratio(upload.raw, upload.api))}**`, '≥ 0.90×'],
+        [
+          'upload',
+          'createUploadUrl + 64 MiB parts, 4 in parallel + completeUpload',
+          rate(upload.api),
+          'PutObject (one stream)',
+          rate(upload.raw),
+          `**${times(ratio(upload.raw, upload.api))}**`,
+          '≥ 0.90×',
+        ],
         ['download', 'GET downloadUrl', rate(download.api), 'GetObject', rate(download.raw), `**${times(ratio(download.raw, download.api))}**`, '≥ 0.90×'],
       ],
     ),

@@ -26,14 +26,28 @@ const within = (measured: number, goal: Goal): boolean =>
   (goal.atMost === undefined || measured <= goal.atMost) && (goal.atLeast === undefined || measured >= goal.atLeast);
 
 /** A figure set against its raw baseline (same unit); the goal, if any, bounds the ratio. */
-export function ratioRow(id: string, what: string, unit: string, value: number, baseline: { what: string; value: number }, goal?: Omit<Goal, 'of'>): SummaryRow {
+export function ratioRow(
+  id: string,
+  what: string,
+  unit: string,
+  value: number,
+  baseline: { what: string; value: number },
+  goal?: Omit<Goal, 'of'>,
+): SummaryRow {
   const ratio = value / baseline.value;
   const full: Goal | undefined = goal && { of: 'ratio', ...goal };
   return { id, what, value, unit, baseline, ratio, ...(full ? { goal: full, met: within(ratio, full) } : {}) };
 }
 
 /** A figure whose goal bounds the figure itself; a baseline, if any, is shown for scale. */
-export function valueRow(id: string, what: string, unit: string, value: number, goal?: Omit<Goal, 'of'>, baseline?: { what: string; value: number }): SummaryRow {
+export function valueRow(
+  id: string,
+  what: string,
+  unit: string,
+  value: number,
+  goal?: Omit<Goal, 'of'>,
+  baseline?: { what: string; value: number },
+): SummaryRow {
   const full: Goal | undefined = goal && { of: 'value', ...goal };
   return { id, what, value, unit, ...(baseline ? { baseline, ratio: value / baseline.value } : {}), ...(full ? { goal: full, met: within(value, full) } : {}) };
 }

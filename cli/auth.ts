@@ -28,7 +28,11 @@ export interface Auth {
 }
 
 /** AppSync's x-amz-date form: 20261125T120000Z. */
-const amzDate = (date: Date) => date.toISOString().replace(/[-:]/g, '').replace(/\.\d{3}/, '');
+const amzDate = (date: Date) =>
+  date
+    .toISOString()
+    .replace(/[-:]/g, '')
+    .replace(/\.\d{3}/, '');
 
 function apiKeyAuth(key: string): Auth {
   return {
@@ -72,11 +76,13 @@ export async function resolveAuth(target: Target, options: AuthOptions, signal: 
   if (options.user !== undefined) {
     if (target.cognito) {
       // Cognito decides the groups; --groups would be a claim nobody honours.
-      if (options.groups !== undefined) throw new UsageError('--groups is for the local server: a Cognito user\'s groups are the user pool\'s.');
+      if (options.groups !== undefined) throw new UsageError("--groups is for the local server: a Cognito user's groups are the user pool's.");
       return tokenAuth(options.user, await cognitoAccessToken(target.cognito, options.user, io));
     }
     if (!target.localTokenUrl) {
-      throw new UsageError(`No user pool for ${target.source}: --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.`);
+      throw new UsageError(
+        `No user pool for ${target.source}: --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.`,
+      );
     }
     return tokenAuth(options.user, await localToken(target.localTokenUrl, options.user, options.groups ?? [], target.ca, signal));
   }

@@ -26,7 +26,7 @@ export class StreamDigest {
       return;
     }
     // A chunk may straddle a part boundary: finish one part's digest, start the next.
-    for (let offset = 0; offset < chunk.length; ) {
+    for (let offset = 0; offset < chunk.length;) {
       const take = Math.min(chunk.length - offset, this.#partSize - this.#filled);
       this.#hash.update(chunk.subarray(offset, offset + take));
       this.#filled += take;

@@ -84,7 +84,9 @@ async function prompt(question: string, io: SignInIo, secret: boolean): Promise<
   io.stderr.write(question);
   const muted = secret && Boolean(input.isTTY);
   // On a terminal, readline echoes into `output`: a sink that drops everything keeps a password off the screen.
-  const rl = muted ? createInterface({ input, output: new Writable({ write: (_chunk, _encoding, done) => done() }), terminal: true }) : createInterface({ input, terminal: false });
+  const rl = muted
+    ? createInterface({ input, output: new Writable({ write: (_chunk, _encoding, done) => done() }), terminal: true })
+    : createInterface({ input, terminal: false });
   try {
     const answer = await new Promise<string>((resolve, reject) => {
       rl.once('line', resolve);
@@ -143,7 +145,9 @@ export async function cognitoAccessToken(pool: CognitoPool, username: string, io
   const file = path.join(configDir(io.env), `tokens-${safe(pool.userPoolId)}-${safe(pool.clientId)}-${user}.json`);
   // A chosen endpoint is no mistake: without this, Amplify warns of it on stderr at every run.
   if (pool.endpoint) ConsoleLogger.LOG_LEVEL = 'ERROR';
-  Amplify.configure({ Auth: { Cognito: { userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, ...(pool.endpoint ? { userPoolEndpoint: pool.endpoint } : {}) } } });
+  Amplify.configure({
+    Auth: { Cognito: { userPoolId: pool.userPoolId, userPoolClientId: pool.clientId, ...(pool.endpoint ? { userPoolEndpoint: pool.endpoint } : {}) } },
+  });
   cognitoUserPoolsTokenProvider.setKeyValueStorage(fileKeyValueStorage(file));
   try {
     // The file is this user's alone. (No check of the token's `username`: with email sign-in, Cognito's username is not what was typed.)

@@ -36,7 +36,10 @@ export interface Connection {
 }
 
 const groupList = (value: string): string[] => {
-  const groups = value.split(',').map((group) => group.trim()).filter(Boolean);
+  const groups = value
+    .split(',')
+    .map((group) => group.trim())
+    .filter(Boolean);
   if (!groups.length) throw new InvalidArgumentError('give at least one group, e.g. --groups project-42,admins.');
   return groups;
 };
@@ -46,11 +49,14 @@ export function withConnectionOptions(command: Command): Command {
   return command
     .option('--endpoints <file>', 'endpoints.json of a local server (default: $DATA_DIR/endpoints.json, else ./.data/endpoints.json)')
     .option('--outputs <file>', 'cdk-outputs.json of a deployed stack (with --api-key, or --user to sign in through its Cognito user pool)')
-    .option('--url <graphqlUrl>', 'the API\'s GraphQL URL (needs --api-key, or --user for a local server)')
+    .option('--url <graphqlUrl>', "the API's GraphQL URL (needs --api-key, or --user for a local server)")
     .option('--realtime-url <url>', 'with --url: the real-time WebSocket URL, when it cannot be derived')
     .option('--api-key <key>', 'call with this API key; FILES_API_KEY keeps it out of the command line (default for a local server: its own key)')
-    .option('--user <name>', 'call as this user-pool user (local server: a token from the server; deployed stack: Cognito sign-in, password from FILES_PASSWORD or a prompt, tokens cached under ~/.config/codecraft-files)')
-    .option('--groups <g1,g2>', 'with --user: the user\'s groups, e.g. project-42 or admins', groupList);
+    .option(
+      '--user <name>',
+      'call as this user-pool user (local server: a token from the server; deployed stack: Cognito sign-in, password from FILES_PASSWORD or a prompt, tokens cached under ~/.config/codecraft-files)',
+    )
+    .option('--groups <g1,g2>', "with --user: the user's groups, e.g. project-42 or admins", groupList);
 }
 
 export async function connect(options: ConnectionOptions, context: Context): Promise<Connection> {

@@ -60,7 +60,13 @@ async function freshBuild() {
   // Named after its content, so a build in use is never overwritten with another.
   const outfile = path.join(cacheDir, `files-cli-${createHash('sha256').update(code).digest('hex').slice(0, 16)}.mjs`);
   await mkdir(cacheDir, { recursive: true });
-  if (!(await access(outfile).then(() => true, () => false))) await writeAtomically(outfile, code);
+  if (
+    !(await access(outfile).then(
+      () => true,
+      () => false,
+    ))
+  )
+    await writeAtomically(outfile, code);
   const inputs = {};
   let settled = true;
   for (const file of Object.keys(metafile.inputs)) {

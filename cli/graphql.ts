@@ -42,7 +42,8 @@ export function graphqlClient(target: Target, auth: Auth): GraphQLCall {
     const body = (await readJson(response)) as { data?: unknown; errors?: GraphQLError[] } | undefined;
     if (!body) throw new CliError(`HTTP${response.statusCode}`, `${target.graphqlUrl} answered ${response.statusCode} without a GraphQL response.`);
     if (Array.isArray(body.errors) && body.errors.length) throw toCliError(body.errors, response.statusCode ?? 0);
-    if (response.statusCode !== 200 || body.data == null) throw new CliError(`HTTP${response.statusCode}`, `${target.graphqlUrl} answered ${response.statusCode} with no data.`);
+    if (response.statusCode !== 200 || body.data == null)
+      throw new CliError(`HTTP${response.statusCode}`, `${target.graphqlUrl} answered ${response.statusCode} with no data.`);
     return body.data as TResult;
   };
 }

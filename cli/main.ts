@@ -44,7 +44,7 @@ Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 int
       .argument('<path...>', 'files to upload, one after the other')
       .requiredOption('--project <projectID>', 'the project to upload to')
       .option('--type <fileType>', 'the file category the API records, e.g. pdf, video (default: the extension)')
-      .option('--part-size <MiB>', 'part size for files over 32 MiB (default: the API\'s, 16 MiB for files up to ~160 GiB)', parsePartSize)
+      .option('--part-size <MiB>', "part size for files over 32 MiB (default: the API's, 16 MiB for files up to ~160 GiB)", parsePartSize)
       .option('--concurrency <n>', 'parts sent at once', parseConcurrency, 4)
       .addHelpText('after', '\nCtrl-C stops cleanly; running the same command again resumes the upload where it stopped.'),
   ).action((paths: string[], options) => uploadCommand(paths, options, context));
@@ -73,7 +73,7 @@ Exit codes: 0 done, 1 failed (errorType and message on stderr), 2 usage, 130 int
   withConnectionOptions(
     files
       .command('watch')
-      .description("print a line for every file uploaded to or deleted from a project, until Ctrl-C")
+      .description('print a line for every file uploaded to or deleted from a project, until Ctrl-C')
       .requiredOption('--project <projectID>', 'the project to watch'),
   ).action((options) => watchCommand(options, context));
 

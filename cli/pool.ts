@@ -3,7 +3,12 @@
  * connection per part). The first failure stops the others: their requests are
  * aborted through the signal each task gets, and that failure is what rejects.
  */
-export async function runPool<T>(items: readonly T[], limit: number, task: (item: T, signal: AbortSignal) => Promise<void>, signal: AbortSignal): Promise<void> {
+export async function runPool<T>(
+  items: readonly T[],
+  limit: number,
+  task: (item: T, signal: AbortSignal) => Promise<void>,
+  signal: AbortSignal,
+): Promise<void> {
   signal.throwIfAborted();
   const stop = new AbortController();
   const onAbort = () => stop.abort(signal.reason);

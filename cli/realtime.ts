@@ -65,7 +65,10 @@ export function openRealtime(target: Target, auth: Auth, signal: AbortSignal): P
     };
     const watchKeepAlive = (timeoutMs: number) => {
       clearTimeout(keepAlive);
-      keepAlive = setTimeout(() => failWith(new CliError('RealtimeError', `No keep-alive from ${target.realtimeUrl} for ${timeoutMs / 1000} s: the connection is lost.`)), timeoutMs);
+      keepAlive = setTimeout(
+        () => failWith(new CliError('RealtimeError', `No keep-alive from ${target.realtimeUrl} for ${timeoutMs / 1000} s: the connection is lost.`)),
+        timeoutMs,
+      );
       keepAlive.unref();
     };
     let timeoutMs = 300_000;
@@ -78,7 +81,12 @@ export function openRealtime(target: Target, auth: Auth, signal: AbortSignal): P
     signal.addEventListener('abort', onAbort, { once: true });
     socket.on('open', () => socket.send(JSON.stringify({ type: 'connection_init' })));
     socket.on('unexpected-response', (_request, response) => {
-      failWith(new CliError(response.statusCode === 401 ? 'UnauthorizedException' : `HTTP${response.statusCode}`, `${target.realtimeUrl} refused the WebSocket (${response.statusCode}).`));
+      failWith(
+        new CliError(
+          response.statusCode === 401 ? 'UnauthorizedException' : `HTTP${response.statusCode}`,
+          `${target.realtimeUrl} refused the WebSocket (${response.statusCode}).`,
+        ),
+      );
     });
     socket.on('error', (error: NodeJS.ErrnoException) => {
       failWith(networkError(target.realtimeUrl, error));

@@ -28,7 +28,8 @@ const networkFailure = (error: unknown) => NETWORK_CODES.has((error as NodeJS.Er
 
 /** Worth trying again: the connection broke, or storage had a moment (5xx, 429); never a refusal of the bytes. */
 const transient = (error: unknown) =>
-  networkFailure(error) || (error instanceof CliError && /^(HTTP5\d\d|HTTP429|InternalError|SlowDown|ServiceUnavailable|RequestTimeout)$/.test(error.errorType));
+  networkFailure(error) ||
+  (error instanceof CliError && /^(HTTP5\d\d|HTTP429|InternalError|SlowDown|ServiceUnavailable|RequestTimeout)$/.test(error.errorType));
 
 /** What a failure that is not already a CliError means to the user: the network, or the local file. */
 function explain(error: unknown, url: string, slice: Slice): unknown {

@@ -63,7 +63,8 @@ async function fromEndpointsFile(file: string): Promise<Target> {
   const json = (await readJsonFile(file, 'the endpoints file')) as EndpointsFile;
   const graphqlUrl = text(json?.graphqlUrl);
   const realtimeUrl = text(json?.realtimeUrl);
-  if (!graphqlUrl || !realtimeUrl) throw new CliError('ValidationError', `${file} holds no graphqlUrl and realtimeUrl: is it the endpoints.json \`npm start\` writes?`);
+  if (!graphqlUrl || !realtimeUrl)
+    throw new CliError('ValidationError', `${file} holds no graphqlUrl and realtimeUrl: is it the endpoints.json \`npm start\` writes?`);
   const caCertFile = text(json.caCertFile);
   // The CA matters only for https:// and wss://; a missing file must not stop plain-HTTP use.
   const ca = caCertFile ? await readFile(caCertFile, 'utf8').catch(() => undefined) : undefined;
@@ -75,7 +76,11 @@ async function fromCdkOutputs(file: string, env: NodeJS.ProcessEnv): Promise<Tar
   const json = await readJsonFile(file, 'the CDK outputs file');
   const stacks = typeof json === 'object' && json !== null ? Object.entries(json as Record<string, Record<string, unknown>>) : [];
   const found = stacks.find(([, outputs]) => text(outputs?.GraphQLUrl));
-  if (!found) throw new CliError('ValidationError', `${file} names no stack with a GraphQLUrl output: write it with \`npx cdk deploy --outputs-file ${path.basename(file)}\`.`);
+  if (!found)
+    throw new CliError(
+      'ValidationError',
+      `${file} names no stack with a GraphQLUrl output: write it with \`npx cdk deploy --outputs-file ${path.basename(file)}\`.`,
+    );
   const [stack, outputs] = found;
   const graphqlUrl = text(outputs.GraphQLUrl)!;
   const userPoolId = text(outputs.UserPoolId);

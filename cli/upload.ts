@@ -5,7 +5,13 @@
  * so a second run after Ctrl-C gets the same upload back, with the parts
  * storage already holds marked by their ETag: only the others are sent.
  */
-import { CompleteUploadDocument, CreateUploadUrlDocument, type CreateUploadInput, type CreateUploadUrlMutation, type FileFieldsFragment } from '../generated/operations';
+import {
+  CompleteUploadDocument,
+  CreateUploadUrlDocument,
+  type CreateUploadInput,
+  type CreateUploadUrlMutation,
+  type FileFieldsFragment,
+} from '../generated/operations';
 import { URL_EXPIRY_SECONDS } from '../functions/core/limits';
 import { defaultPartSize, isMultipart, partCount, partLength } from '../functions/core/parts';
 import { hashFile } from './checksums';
@@ -85,12 +91,17 @@ export async function uploadFile(api: GraphQLCall, file: LocalFile, settings: Up
     } else {
       reporter.line(`${file.name}: file ${ticket.ticket.fileID}, one PUT of ${formatBytes(file.size)}`);
       tracker.phase('uploading');
-      await putSlice(ticket.ticket.uploadUrl!, ticket.ticket.uploadHeaders!, { file: file.absolutePath, start: 0, length: file.size }, {
-        signal,
-        ca: settings.ca,
-        onBytes: (bytes) => tracker.advance(bytes),
-        what: file.name,
-      });
+      await putSlice(
+        ticket.ticket.uploadUrl!,
+        ticket.ticket.uploadHeaders!,
+        { file: file.absolutePath, start: 0, length: file.size },
+        {
+          signal,
+          ca: settings.ca,
+          onBytes: (bytes) => tracker.advance(bytes),
+          what: file.name,
+        },
+      );
     }
     const { completeUpload } = await api(CompleteUploadDocument, { input: { fileID: ticket.ticket.fileID, ...(parts ? { parts } : {}) } }, signal);
     return {
@@ -115,7 +126,12 @@ export async function uploadFile(api: GraphQLCall, file: LocalFile, settings: Up
   }
 }
 
-async function createTicket(api: GraphQLCall, input: CreateUploadInput, file: LocalFile, signal: AbortSignal): Promise<{ kind: 'ticket'; ticket: Ticket } | { kind: 'already'; fileID: string }> {
+async function createTicket(
+  api: GraphQLCall,
+  input: CreateUploadInput,
+  file: LocalFile,
+  signal: AbortSignal,
+): Promise<{ kind: 'ticket'; ticket: Ticket } | { kind: 'already'; fileID: string }> {
   try {
     return { kind: 'ticket', ticket: (await api(CreateUploadUrlDocument, { input }, signal)).createUploadUrl };
   } catch (error) {
@@ -124,7 +140,10 @@ async function createTicket(api: GraphQLCall, input: CreateUploadInput, file: Lo
     const done = ALREADY_COMPLETE.exec(error.message);
     if (done) return { kind: 'already', fileID: done[1] };
     if (OTHER_FILE.test(error.message)) {
-      throw new CliError('Conflict', `An unfinished upload of ${file.path} was started with another --type or --part-size: run the command again with the same options to resume it (${error.message})`);
+      throw new CliError(
+        'Conflict',
+        `An unfinished upload of ${file.path} was started with another --type or --part-size: run the command again with the same options to resume it (${error.message})`,
+      );
     }
     throw error;
   }
@@ -144,7 +163,10 @@ async function sendParts(
   signal: AbortSignal,
 ): Promise<{ parts: Part[]; sent: { parts: number; bytes: number } }> {
   if (first.partSize !== partSize || first.parts?.length !== progress.parts) {
-    throw new CliError('InternalFailure', `createUploadUrl answered ${first.parts?.length} parts of ${first.partSize} bytes; ${progress.parts} of ${partSize} were asked for.`);
+    throw new CliError(
+      'InternalFailure',
+      `createUploadUrl answered ${first.parts?.length} parts of ${first.partSize} bytes; ${progress.parts} of ${partSize} were asked for.`,
+    );
   }
   const etags = new Map<number, string>();
   const length = (partNumber: number) => partLength(file.size, partSize, partNumber);
@@ -173,12 +195,17 @@ async function sendParts(
         // Measured from when the ticket arrived, on this clock: immune to skew between this machine and the API's.
         if (Date.now() > usableUntil) return;
         const bytes = length(part.partNumber);
-        const etag = await putSlice(part.url!, part.headers!, { file: file.absolutePath, start: (part.partNumber - 1) * partSize, length: bytes }, {
-          signal: partSignal,
-          ca: settings.ca,
-          onBytes: (n) => tracker.advance(n),
-          what: `part ${part.partNumber} of ${file.name}`,
-        });
+        const etag = await putSlice(
+          part.url!,
+          part.headers!,
+          { file: file.absolutePath, start: (part.partNumber - 1) * partSize, length: bytes },
+          {
+            signal: partSignal,
+            ca: settings.ca,
+            onBytes: (n) => tracker.advance(n),
+            what: `part ${part.partNumber} of ${file.name}`,
+          },
+        );
         etags.set(part.partNumber, etag);
         progress.stored = etags.size;
         sent.parts += 1;

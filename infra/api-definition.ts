@@ -113,5 +113,4 @@ export type LambdaName = keyof typeof lambdas;
 export type DataSourceLambdaName = Extract<(typeof dataSources)[DataSourceName], { kind: 'AWS_LAMBDA' }>['lambda'];
 export const dataSourceLambdas: DataSourceLambdaName[] = Object.values(dataSources).flatMap((source) => (source.kind === 'AWS_LAMBDA' ? [source.lambda] : []));
 
-export const resolverCodeName = (r: Pick<ResolverDefinition, 'typeName' | 'fieldName'>): string =>
-  `${r.typeName}.${r.fieldName}`;
+export const resolverCodeName = (r: Pick<ResolverDefinition, 'typeName' | 'fieldName'>): string => `${r.typeName}.${r.fieldName}`;

@@ -64,11 +64,14 @@ export function undocumentedSchemaConstructs(sdl: string): string[] {
         problems.push(`${where(node)}: a description on ${node.kind}${nameOf(node)}; ${instead}.`);
       }
       if (node.kind === Kind.SCHEMA_DEFINITION && node.directives?.length) problems.push(`${where(node)}: directives on the schema definition.`);
-      if (node.kind === Kind.DIRECTIVE && !APPSYNC_DIRECTIVES.has(node.name.value)) problems.push(`${where(node)}: @${node.name.value}, not an AppSync directive.`);
+      if (node.kind === Kind.DIRECTIVE && !APPSYNC_DIRECTIVES.has(node.name.value))
+        problems.push(`${where(node)}: @${node.name.value}, not an AppSync directive.`);
       if (node.kind === Kind.ENUM_TYPE_DEFINITION) {
-        for (const comment of commentsIn(node)) problems.push(`line ${comment.line}: a # comment inside enum ${node.name.value}; describe the values in the enum's description.`);
+        for (const comment of commentsIn(node))
+          problems.push(`line ${comment.line}: a # comment inside enum ${node.name.value}; describe the values in the enum's description.`);
       }
-      if (node.kind === Kind.INTERFACE_TYPE_DEFINITION && node.interfaces?.length) problems.push(`${where(node)}: interface${nameOf(node)} implements an interface (GraphQL 2021 syntax).`);
+      if (node.kind === Kind.INTERFACE_TYPE_DEFINITION && node.interfaces?.length)
+        problems.push(`${where(node)}: interface${nameOf(node)} implements an interface (GraphQL 2021 syntax).`);
     },
   });
   return problems;

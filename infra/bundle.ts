@@ -106,13 +106,22 @@ export async function bundleAll(): Promise<void> {
   const functionBuilds = Object.keys(pipelineFunctions).map((name) =>
     bundleAppsyncCode(path.join(projectRoot, 'resolvers', 'functions', `${name}.ts`), bundlePaths.pipelineFunction(name)),
   );
-  const lambdaBuilds = Object.entries(lambdas).map(async ([name, { entry }]) =>
-    (await build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name), metafile: true })).metafile,
+  const lambdaBuilds = Object.entries(lambdas).map(
+    async ([name, { entry }]) =>
+      (await build({ ...lambdaOptions, entryPoints: [path.join(projectRoot, entry)], outfile: bundlePaths.lambda(name), metafile: true })).metafile,
   );
-  const pageBuild = build({ ...browserOptions, entryPoints: [path.join(projectRoot, 'web', 'files', 'main.tsx')], outfile: bundlePaths.filesPage, metafile: true }).then((r) => r.metafile);
+  const pageBuild = build({
+    ...browserOptions,
+    entryPoints: [path.join(projectRoot, 'web', 'files', 'main.tsx')],
+    outfile: bundlePaths.filesPage,
+    metafile: true,
+  }).then((r) => r.metafile);
   // AppSync's check of the code it is given runs while esbuild builds the rest.
   const appsyncCheck = Promise.all([...resolverBuilds, ...functionBuilds]).then((built) =>
-    checkBuiltBundles(built.flatMap((m) => Object.keys(m.outputs)).map((name) => path.resolve(name)), bundlePaths.appsyncVerdicts),
+    checkBuiltBundles(
+      built.flatMap((m) => Object.keys(m.outputs)).map((name) => path.resolve(name)),
+      bundlePaths.appsyncVerdicts,
+    ),
   );
   const [builds, check] = await Promise.allSettled([Promise.all([...resolverBuilds, ...functionBuilds, ...lambdaBuilds, pageBuild]), appsyncCheck]);
   if (builds.status === 'rejected') throw builds.reason;
@@ -143,8 +152,14 @@ async function isCurrent(): Promise<boolean> {
   try {
     const record = JSON.parse(await readFile(buildRecord, 'utf8')) as BuildRecord;
     const builtAt = (await stat(buildRecord)).mtimeMs;
-    const sources = [...record.inputs, ...['infra/api-definition.ts', 'infra/bundle.ts', 'infra/sdk-schema-keys.ts', ...appsyncCheckFiles].map((file) => path.join(projectRoot, file))];
-    const [inputTimes] = await Promise.all([Promise.all(sources.map(async (file) => (await stat(file)).mtimeMs)), Promise.all(record.outputs.map((file) => stat(file)))]);
+    const sources = [
+      ...record.inputs,
+      ...['infra/api-definition.ts', 'infra/bundle.ts', 'infra/sdk-schema-keys.ts', ...appsyncCheckFiles].map((file) => path.join(projectRoot, file)),
+    ];
+    const [inputTimes] = await Promise.all([
+      Promise.all(sources.map(async (file) => (await stat(file)).mtimeMs)),
+      Promise.all(record.outputs.map((file) => stat(file))),
+    ]);
     return inputTimes.every((time) => time <= builtAt);
   } catch {
     // No record, or a file it names is gone: build.

@@ -34,9 +34,11 @@ interface Target {
 
 async function localTarget(dataDir: string): Promise<Target> {
   const file = path.join(dataDir, ENDPOINTS_FILE);
-  const endpoints = JSON.parse(await readFile(file, 'utf8').catch(() => {
-    throw new Error(`no ${file}: start the local server first (npm start), or name a deployed stack with --outputs cdk-outputs.json`);
-  })) as LocalEndpoints;
+  const endpoints = JSON.parse(
+    await readFile(file, 'utf8').catch(() => {
+      throw new Error(`no ${file}: start the local server first (npm start), or name a deployed stack with --outputs cdk-outputs.json`);
+    }),
+  ) as LocalEndpoints;
   const { storage } = endpoints;
   return {
     description: `local storage of ${dataDir} (table ${storage.tableName}, bucket ${storage.bucketName})`,
@@ -51,7 +53,8 @@ const APPSYNC_REGION = /\.appsync-api\.([a-z0-9-]+)\.amazonaws\.com$/;
 async function deployedTarget(file: string): Promise<Target> {
   const stacks = Object.entries(JSON.parse(await readFile(file, 'utf8')) as Record<string, Record<string, string>>);
   const found = stacks.find(([, outputs]) => outputs.BucketName && outputs.TableName);
-  if (!found) throw new Error(`${file} names no stack with BucketName and TableName outputs: write it with \`npx cdk deploy --outputs-file ${path.basename(file)}\``);
+  if (!found)
+    throw new Error(`${file} names no stack with BucketName and TableName outputs: write it with \`npx cdk deploy --outputs-file ${path.basename(file)}\``);
   const [stack, outputs] = found;
   // As the Lambdas read it (functions/core/config.ts): for an S3-compatible endpoint given in AWS_ENDPOINT_URL_S3.
   const forcePathStyle = process.env.S3_FORCE_PATH_STYLE === 'true';

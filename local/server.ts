@@ -109,10 +109,9 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
   const clients = storageClients(storage);
   // Module instances of their own per server, like fresh Lambda containers.
   const container = String(++lambdaInstances);
-  const lambdas = Object.fromEntries(dataSourceLambdas.map((name) => [name, lazyLambdaHandler(bundlePaths.lambda(name), lambdaEnvironment, container)])) as Record<
-    DataSourceLambdaName,
-    ReturnType<typeof lazyLambdaHandler>
-  >;
+  const lambdas = Object.fromEntries(
+    dataSourceLambdas.map((name) => [name, lazyLambdaHandler(bundlePaths.lambda(name), lambdaEnvironment, container)]),
+  ) as Record<DataSourceLambdaName, ReturnType<typeof lazyLambdaHandler>>;
   // Made once the server listens, before its first request: the REST proxy announces uploads to this server's GRAPHQL_URL.
   let restUpload: ReturnType<typeof lazyLambdaHandler> | undefined;
   const invocations: InvocationCounts = new Map();
@@ -175,7 +174,11 @@ async function startServerHolding(options: LocalServerOptions, lock: DataDirLock
     server.once('error', reject);
     server.listen(options.port ?? 4000, host, () => {
       // The REST proxy announces uploads to this server, IAM-signed, as it would to AppSync.
-      restUpload = lazyLambdaHandler(bundlePaths.lambda('restUpload'), localLambdaEnvironment(storage, options.announceUrl ?? `http://${listenerOrigin()}${GRAPHQL_PATH}`), container);
+      restUpload = lazyLambdaHandler(
+        bundlePaths.lambda('restUpload'),
+        localLambdaEnvironment(storage, options.announceUrl ?? `http://${listenerOrigin()}${GRAPHQL_PATH}`),
+        container,
+      );
       resolve();
     });
   });

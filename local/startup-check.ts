@@ -22,15 +22,14 @@ export function describeCheck(recovery: StorageRecovery, report: ReconcileReport
     report.expiredUploads && `${plural(report.expiredUploads, 'unfinished upload')} past expiry discarded`,
   ].filter(Boolean);
   const noticed = [
-    recovery.objects.objectsWithoutMetadata && `${plural(recovery.objects.objectsWithoutMetadata, 'object')} without metadata kept (served as binary/octet-stream)`,
-    report.rowsWithoutObjects.length && `${plural(report.rowsWithoutObjects.length, 'file row')} whose object is missing, left for you to look at: ${report.rowsWithoutObjects.join(', ')}`,
+    recovery.objects.objectsWithoutMetadata &&
+      `${plural(recovery.objects.objectsWithoutMetadata, 'object')} without metadata kept (served as binary/octet-stream)`,
+    report.rowsWithoutObjects.length &&
+      `${plural(report.rowsWithoutObjects.length, 'file row')} whose object is missing, left for you to look at: ${report.rowsWithoutObjects.join(', ')}`,
   ].filter(Boolean);
   const checked = `${plural(report.examinedObjects, 'object')} and ${plural(report.examinedRows, 'row')} checked`;
   if (!repaired.length && !noticed.length) return [`[check] storage is consistent: ${checked}, nothing to repair`];
-  return [
-    ...(repaired.length ? [`[check] repaired what a crash left: ${repaired.join('; ')} (${checked})`] : []),
-    ...noticed.map((line) => `[check] ${line}`),
-  ];
+  return [...(repaired.length ? [`[check] repaired what a crash left: ${repaired.join('; ')} (${checked})`] : []), ...noticed.map((line) => `[check] ${line}`)];
 }
 
 export async function checkDataOnStart(deps: ReconcileDeps, recovery: StorageRecovery): Promise<string[]> {

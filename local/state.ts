@@ -29,7 +29,13 @@ export const STATE_FILE = 'local-api.json';
 const STATE_FIELDS: (keyof LocalApiState)[] = ['apiKey', 'nextTokenKey', 'signingKey', 'userPool', 'iamCredentials'];
 
 /** AppSync API keys look like `da2-` and 26 lower-case letters and digits. */
-const newApiKey = () => `da2-${randomBytes(20).toString('base64').replace(/[^a-z0-9]/gi, '').toLowerCase().slice(0, 26).padEnd(26, '0')}`;
+const newApiKey = () =>
+  `da2-${randomBytes(20)
+    .toString('base64')
+    .replace(/[^a-z0-9]/gi, '')
+    .toLowerCase()
+    .slice(0, 26)
+    .padEnd(26, '0')}`;
 
 const KEY_ID_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 

@@ -26,7 +26,10 @@ const dataDir = path.resolve(dataDirSetting());
 const state = await loadOrCreateState(dataDir, 'us-east-1');
 const token = await signToken(state.userPool, state.signingKey, {
   username: values.user,
-  groups: values.groups.split(',').map((g) => g.trim()).filter(Boolean),
+  groups: values.groups
+    .split(',')
+    .map((g) => g.trim())
+    .filter(Boolean),
   tokenUse: values.id ? 'id' : 'access',
   expiresIn: Number(values.expires),
 });

@@ -9,8 +9,6 @@ export function request(ctx: Context<SubscriptionOnFileDeletedArgs>) {
 }
 
 export function response(ctx: Context<SubscriptionOnFileDeletedArgs>) {
-  extensions.setSubscriptionFilter(
-    util.transform.toSubscriptionFilter({ projectID: { eq: ctx.args.projectID } }),
-  );
+  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ projectID: { eq: ctx.args.projectID } }));
   return null;
 }

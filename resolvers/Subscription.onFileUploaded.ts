@@ -9,8 +9,6 @@ export function request(ctx: Context<SubscriptionOnFileUploadedArgs>) {
 }
 
 export function response(ctx: Context<SubscriptionOnFileUploadedArgs>) {
-  extensions.setSubscriptionFilter(
-    util.transform.toSubscriptionFilter({ projectID: { eq: ctx.args.projectID } }),
-  );
+  extensions.setSubscriptionFilter(util.transform.toSubscriptionFilter({ projectID: { eq: ctx.args.projectID } }));
   return null;
 }

@@ -24,10 +24,7 @@ export interface ClientsData {
 /** Scenario → clients: wait until `total` data frames arrived (or `timeoutMs` passed); hand over the frames and close. */
 export type ClientsRequest = { type: 'await'; total: number; timeoutMs: number } | { type: 'collect' };
 /** Clients → scenario. */
-export type ClientsReply =
-  | ThreadReply
-  | { type: 'count'; received: number }
-  | { type: 'frames'; frames: ReceivedFrame[] };
+export type ClientsReply = ThreadReply | { type: 'count'; received: number } | { type: 'frames'; frames: ReceivedFrame[] };
 
 export interface ReceivedFrame {
   subscriber: number;

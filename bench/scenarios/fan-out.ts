@@ -49,7 +49,12 @@ export interface FanOutResult {
 const FRAME_TIMEOUT_MS = 10_000;
 const BODY_BYTES = 1024;
 type Spread = { p50: number; p95: number; p99: number; max: number };
-const spread = (samples: number[]): Spread => ({ p50: percentile(samples, 50), p95: percentile(samples, 95), p99: percentile(samples, 99), max: percentile(samples, 100) });
+const spread = (samples: number[]): Spread => ({
+  p50: percentile(samples, 50),
+  p95: percentile(samples, 95),
+  p99: percentile(samples, 99),
+  max: percentile(samples, 100),
+});
 
 // Answers are read field by field, as a client would.
 type Json = any;
@@ -57,7 +62,12 @@ type Json = any;
 export async function fanOut(bench: Bench, options: FanOutOptions): Promise<FanOutResult> {
   const { realtimeUrl, graphqlUrl, apiKey } = bench.server;
   const bodyBase64 = randomBytes(BODY_BYTES).toString('base64');
-  const uploader = startThread<UploaderRequest, UploaderReply>('bench/scenarios/fan-out-uploader.ts', { graphqlUrl, apiKey, projectID: FAN_OUT_PROJECT, bodyBase64 } satisfies UploaderData);
+  const uploader = startThread<UploaderRequest, UploaderReply>('bench/scenarios/fan-out-uploader.ts', {
+    graphqlUrl,
+    apiKey,
+    projectID: FAN_OUT_PROJECT,
+    bodyBase64,
+  } satisfies UploaderData);
   let lastFile: Json;
   try {
     await uploader.reply();
@@ -112,14 +122,18 @@ interface Answer {
   measured: boolean;
 }
 
-function judge(frames: ReceivedFrame[], answers: Map<string, Answer>, counts: { subscribers: number; uploads: number; matching: number }): Omit<FanOutResult, 'raw'> {
+function judge(
+  frames: ReceivedFrame[],
+  answers: Map<string, Answer>,
+  counts: { subscribers: number; uploads: number; matching: number },
+): Omit<FanOutResult, 'raw'> {
   const delays: number[] = [];
   const sinceSend: number[] = [];
   const seen = new Set<string>();
   let wrong = 0;
   for (const { subscriber, at, raw } of frames) {
     const frame = JSON.parse(raw);
-    const payload = frame.payload?.data ? Object.values(frame.payload.data)[0] as Json : undefined;
+    const payload = frame.payload?.data ? (Object.values(frame.payload.data)[0] as Json) : undefined;
     const fileID = payload?.fileID ?? payload?.id;
     const answer = answers.get(fileID);
     const key = `${subscriber} ${fileID}`;

@@ -63,12 +63,14 @@ function putRange(url: string, headersJson: string, file: string, start: number,
 async function inPool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: width }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: width }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await jobs[i]();
+      }
+    }),
+  );
   return results;
 }
 
@@ -80,15 +82,28 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
   try {
     await writeRandomFile(file, bytes);
     const partSha256: string[] = [];
-    for (let start = 0; start < bytes; start += PART_BYTES) partSha256.push(await sha256Of(createReadStream(file, { start, end: Math.min(bytes, start + PART_BYTES) - 1 })));
+    for (let start = 0; start < bytes; start += PART_BYTES)
+      partSha256.push(await sha256Of(createReadStream(file, { start, end: Math.min(bytes, start + PART_BYTES) - 1 })));
     const wholeSha = Buffer.from(await sha256Of(createReadStream(file)), 'hex').toString('base64');
     const bucket = bench.server.storage.bucketName;
     // Warm-up, as the other scenarios have: the large-upload and download Lambdas load (a cold start) before timing.
     const warmBytes = Buffer.from('warm-up');
-    const warm = (await graphql(bench, CreateUploadUrlDocument.toString(), {
-      input: { projectID: 'bench-large', fileName: 'warm.txt', fileType: 'txt', size: warmBytes.length, sha256: createHash('sha256').update(warmBytes).digest('hex') },
-    })).createUploadUrl;
-    await fetch(warm.uploadUrl, { method: 'PUT', headers: Object.fromEntries(Object.entries(JSON.parse(warm.uploadHeaders)).filter(([name]) => name !== 'content-length')) as Record<string, string>, body: warmBytes });
+    const warm = (
+      await graphql(bench, CreateUploadUrlDocument.toString(), {
+        input: {
+          projectID: 'bench-large',
+          fileName: 'warm.txt',
+          fileType: 'txt',
+          size: warmBytes.length,
+          sha256: createHash('sha256').update(warmBytes).digest('hex'),
+        },
+      })
+    ).createUploadUrl;
+    await fetch(warm.uploadUrl, {
+      method: 'PUT',
+      headers: Object.fromEntries(Object.entries(JSON.parse(warm.uploadHeaders)).filter(([name]) => name !== 'content-length')) as Record<string, string>,
+      body: warmBytes,
+    });
     await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: warm.fileID } });
 
     let fileID = '';
@@ -96,7 +111,15 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
     const baseRss = process.memoryUsage().rss;
     const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), RSS_EVERY_MS);
     const apiUpload = await timed(async () => {
-      const input = { projectID: 'bench-large', fileName: 'large.bin', fileType: 'bin', size: bytes, partSize: PART_BYTES, partSha256, clientToken: randomUUID() };
+      const input = {
+        projectID: 'bench-large',
+        fileName: 'large.bin',
+        fileType: 'bin',
+        size: bytes,
+        partSize: PART_BYTES,
+        partSha256,
+        clientToken: randomUUID(),
+      };
       const ticket = (await graphql(bench, CreateUploadUrlDocument.toString(), { input })).createUploadUrl;
       const parts = await inPool(
         ticket.parts.map((part: { partNumber: number; url: string; headers: string }) => async () => {
@@ -109,7 +132,9 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
     });
     clearInterval(sampler);
     const rawUpload = await timed(() =>
-      bench.s3.send(new PutObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin', Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha })),
+      bench.s3.send(
+        new PutObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin', Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha }),
+      ),
     );
 
     const { downloadUrl } = (await graphql(bench, FileDocument.toString(), { fileID })).file;

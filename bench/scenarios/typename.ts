@@ -35,7 +35,11 @@ export async function typename(bench: Bench, options: RunOptions): Promise<Pair>
     if (status !== 200 || body.data?.__typename !== 'Query') throw new Error(`{ __typename } answered ${status} ${JSON.stringify(body)}`);
   };
   try {
-    return await comparePair(() => expect(bench.server.graphqlUrl), () => expect(echo.url), options);
+    return await comparePair(
+      () => expect(bench.server.graphqlUrl),
+      () => expect(echo.url),
+      options,
+    );
   } finally {
     await echo.close();
   }

@@ -45,7 +45,13 @@ export async function getCommand(fileID: string, options: GetOptions, context: C
   if (!file?.downloadUrl) throw new CliError('NotFound', `No file has fileID ${fileID}: it may have been deleted.`);
   const destination = await destinationOf(options.output, localName(file.fileName, file.fileID), context.cwd);
   // The name comes from the uploader (".bashrc", "Makefile"): an existing file is replaced only when asked to.
-  if (!options.force && (await stat(destination).then(() => true, () => false))) {
+  if (
+    !options.force &&
+    (await stat(destination).then(
+      () => true,
+      () => false,
+    ))
+  ) {
     throw new CliError('FileExists', `${destination} exists already: pass --force to replace it, or -o to save elsewhere.`);
   }
   const temporary = path.join(path.dirname(destination), `.${path.basename(destination)}.${randomBytes(4).toString('hex')}.part`);
@@ -70,10 +76,14 @@ export async function getCommand(fileID: string, options: GetOptions, context: C
     });
     await pipeline(response, count, createWriteStream(temporary, { flags: 'wx' }), { signal: context.signal });
     tracker.end();
-    if (received !== file.size) throw new CliError('SizeMismatch', `Received ${received} bytes of ${file.fileName}; the API recorded ${file.size}. Nothing was saved.`);
+    if (received !== file.size)
+      throw new CliError('SizeMismatch', `Received ${received} bytes of ${file.fileName}; the API recorded ${file.size}. Nothing was saved.`);
     const actual = expected && actualChecksum(expected, digest);
     if (expected && actual !== expected.sha256) {
-      throw new CliError('ChecksumMismatch', `The bytes received for ${file.fileName} have sha256 ${actual}; the API recorded ${expected.sha256}. Nothing was saved.`);
+      throw new CliError(
+        'ChecksumMismatch',
+        `The bytes received for ${file.fileName} have sha256 ${actual}; the API recorded ${expected.sha256}. Nothing was saved.`,
+      );
     }
     if (options.force) await rename(temporary, destination);
     else await placeNew(temporary, destination);
@@ -95,7 +105,8 @@ async function placeNew(temporary: string, destination: string): Promise<void> {
   try {
     await link(temporary, destination);
   } catch (error) {
-    if ((error as NodeJS.ErrnoException).code === 'EEXIST') throw new CliError('FileExists', `${destination} exists already: pass --force to replace it, or -o to save elsewhere.`);
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST')
+      throw new CliError('FileExists', `${destination} exists already: pass --force to replace it, or -o to save elsewhere.`);
     throw error;
   }
   await unlink(temporary);

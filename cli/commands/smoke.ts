@@ -37,7 +37,12 @@ const OUTPUTS_FILE = 'cdk-outputs.json';
 async function chooseTarget(options: SmokeOptions, context: Context): Promise<Target> {
   const named = options.endpoints ?? options.outputs ?? options.url;
   const outputs = path.resolve(context.cwd, OUTPUTS_FILE);
-  const deployed = named === undefined && (await access(outputs).then(() => true, () => false));
+  const deployed =
+    named === undefined &&
+    (await access(outputs).then(
+      () => true,
+      () => false,
+    ));
   return resolveTarget(deployed ? { ...options, outputs } : options, context.env, context.cwd, context.repoRoot);
 }
 
@@ -59,20 +64,44 @@ export async function smokeCommand(options: SmokeOptions, context: Context): Pro
   const log = stepLog(context.stdout);
   context.stdout.write(`Smoke test of ${target.graphqlUrl} (${target.source}), project ${projectID}\n`);
 
-  const connection = await log.step('sign in', () => connectTo(target, authOptions, context), (c) => c.auth.describe);
-  const events = await log.step('subscribe', () => watchProject(connection, projectID, signal), () => `onFileUploaded and onFileDeleted of project ${projectID}`);
+  const connection = await log.step(
+    'sign in',
+    () => connectTo(target, authOptions, context),
+    (c) => c.auth.describe,
+  );
+  const events = await log.step(
+    'subscribe',
+    () => watchProject(connection, projectID, signal),
+    () => `onFileUploaded and onFileDeleted of project ${projectID}`,
+  );
   const stored: SentFile[] = [];
   // Every file the API stored, checked or not: what the run must leave deleted.
   const created = new Set<string>();
   const record = (fileID: string) => created.add(fileID);
   const deleted = new Set<string>();
   try {
-    const inline = await log.step('upload inline', () => uploadInline(connection, projectID, signal, record), (f) => `uploadFile, ${formatBytes(f.size)}`);
+    const inline = await log.step(
+      'upload inline',
+      () => uploadInline(connection, projectID, signal, record),
+      (f) => `uploadFile, ${formatBytes(f.size)}`,
+    );
     stored.push(inline);
-    const large = await log.step('upload large', () => uploadLarge(connection, projectID, options.largeMib, signal, record), (f) => `createUploadUrl, ${f.parts} presigned parts, completeUpload, ${formatBytes(f.size)}`);
+    const large = await log.step(
+      'upload large',
+      () => uploadLarge(connection, projectID, options.largeMib, signal, record),
+      (f) => `createUploadUrl, ${f.parts} presigned parts, completeUpload, ${formatBytes(f.size)}`,
+    );
     stored.push(large);
-    await log.step('list', () => expectListed(connection, projectID, [inline, large], signal), (count) => `filesByProject lists both (${count} files)`);
-    await log.step('subscription events', () => Promise.all([inline, large].map((f) => events.waitFor('uploaded', f.fileID))), () => 'onFileUploaded for both');
+    await log.step(
+      'list',
+      () => expectListed(connection, projectID, [inline, large], signal),
+      (count) => `filesByProject lists both (${count} files)`,
+    );
+    await log.step(
+      'subscription events',
+      () => Promise.all([inline, large].map((f) => events.waitFor('uploaded', f.fileID))),
+      () => 'onFileUploaded for both',
+    );
     if (!target.restUrl) {
       log.skip('POST /upload', `${target.source} names no REST endpoint (RestUrl)`);
     } else if (!connection.auth.token) {

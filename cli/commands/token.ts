@@ -16,7 +16,7 @@ export interface TokenOptions extends ConnectionOptions {
 const quoted = (value: string) => `'${value.replaceAll("'", `'\\''`)}'`;
 
 export async function tokenCommand(options: TokenOptions, context: Context): Promise<void> {
-  if (options.user === undefined) throw new UsageError('files token needs --user NAME: it prints that user\'s token (an API key is used as it is).');
+  if (options.user === undefined) throw new UsageError("files token needs --user NAME: it prints that user's token (an API key is used as it is).");
   const { target, auth } = await connect(options, context);
   const token = auth.token!;
   if (!options.env) {

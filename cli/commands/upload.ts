@@ -59,7 +59,9 @@ export async function uploadCommand(paths: string[], options: UploadOptions, con
   const partSize = options.partSize === undefined ? undefined : options.partSize * MiB;
   for (const file of files) {
     if (partSize && isMultipart(file.size) && partCount(file.size, partSize) > MAX_PARTS) {
-      throw new UsageError(`--part-size ${options.partSize} splits ${file.path} into more than ${MAX_PARTS.toLocaleString('en-US')} parts: choose a larger one, or omit it.`);
+      throw new UsageError(
+        `--part-size ${options.partSize} splits ${file.path} into more than ${MAX_PARTS.toLocaleString('en-US')} parts: choose a larger one, or omit it.`,
+      );
     }
   }
   const { api, target } = await connect(options, context);

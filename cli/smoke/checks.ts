@@ -39,15 +39,26 @@ export type RecordCreated = (fileID: string) => void;
 export async function uploadInline({ api }: Connection, projectID: string, signal: AbortSignal, created: RecordCreated): Promise<SentFile> {
   const bytes = randomBytes(64 * 1024);
   const fileName = nameFor('inline');
-  const { uploadFile: stored } = await api(UploadFileDocument, { input: { projectID, fileName, fileType: 'bin', contentBase64: bytes.toString('base64') } }, signal);
+  const { uploadFile: stored } = await api(
+    UploadFileDocument,
+    { input: { projectID, fileName, fileType: 'bin', contentBase64: bytes.toString('base64') } },
+    signal,
+  );
   created(stored.fileID);
   expectStored(fileName, stored, bytes);
-  if (stored.sha256 !== sha256(bytes)) throw new CliError('Mismatch', `${fileName} was recorded with sha256 ${stored.sha256}; the bytes sent have ${sha256(bytes)}.`);
+  if (stored.sha256 !== sha256(bytes))
+    throw new CliError('Mismatch', `${fileName} was recorded with sha256 ${stored.sha256}; the bytes sent have ${sha256(bytes)}.`);
   return { fileID: stored.fileID, fileName, size: bytes.length, sha256: sha256(bytes) };
 }
 
 /** createUploadUrl → presigned PUTs of the parts, straight to storage → completeUpload: the CLI's own upload. */
-export async function uploadLarge({ api, target }: Connection, projectID: string, mib: number, signal: AbortSignal, created: RecordCreated): Promise<SentFile & { parts: number }> {
+export async function uploadLarge(
+  { api, target }: Connection,
+  projectID: string,
+  mib: number,
+  signal: AbortSignal,
+  created: RecordCreated,
+): Promise<SentFile & { parts: number }> {
   const dir = await mkdtemp(path.join(os.tmpdir(), 'codecraft-files-smoke-'));
   try {
     const bytes = randomBytes(mib * MiB);
@@ -55,7 +66,13 @@ export async function uploadLarge({ api, target }: Connection, projectID: string
     const absolutePath = path.join(dir, name);
     await writeFile(absolutePath, bytes);
     const { mtimeMs } = await stat(absolutePath);
-    const outcome = await uploadFile(api, { path: absolutePath, absolutePath, name, size: bytes.length, mtimeMs }, { projectID, fileType: 'bin', concurrency: 4, ca: target.ca }, silentReporter, signal);
+    const outcome = await uploadFile(
+      api,
+      { path: absolutePath, absolutePath, name, size: bytes.length, mtimeMs },
+      { projectID, fileType: 'bin', concurrency: 4, ca: target.ca },
+      silentReporter,
+      signal,
+    );
     created(outcome.kind === 'uploaded' ? outcome.file.fileID : outcome.fileID);
     if (outcome.kind !== 'uploaded') throw new CliError('Mismatch', `${name} is new, yet the API says it was uploaded before (file ${outcome.fileID}).`);
     expectStored(name, outcome.file, bytes);
@@ -65,12 +82,14 @@ export async function uploadLarge({ api, target }: Connection, projectID: string
   }
 }
 
-const listed = async ({ api }: Connection, projectID: string, signal: AbortSignal): Promise<string[]> => (await listAll(api, projectID, signal)).map((file) => file.fileID);
+const listed = async ({ api }: Connection, projectID: string, signal: AbortSignal): Promise<string[]> =>
+  (await listAll(api, projectID, signal)).map((file) => file.fileID);
 
 export async function expectListed(connection: Connection, projectID: string, files: SentFile[], signal: AbortSignal): Promise<number> {
   const ids = await listed(connection, projectID, signal);
   const missing = files.filter((file) => !ids.includes(file.fileID));
-  if (missing.length) throw new CliError('Mismatch', `filesByProject(${projectID}) does not list ${missing.map((f) => `${f.fileName} (${f.fileID})`).join(', ')}.`);
+  if (missing.length)
+    throw new CliError('Mismatch', `filesByProject(${projectID}) does not list ${missing.map((f) => `${f.fileName} (${f.fileID})`).join(', ')}.`);
   return ids.length;
 }
 
@@ -105,7 +124,11 @@ export async function expectDownload({ api, target }: Connection, file: SentFile
   const response = await send(found.downloadUrl, { method: 'GET', signal, ca: target.ca }).catch((error) => {
     throw signal.aborted ? error : networkError(found.downloadUrl!, error);
   });
-  if (response.statusCode !== 200) throw new CliError(`HTTP${response.statusCode}`, `The download of ${file.fileName} answered ${response.statusCode}: ${(await readText(response)).slice(0, 300)}`);
+  if (response.statusCode !== 200)
+    throw new CliError(
+      `HTTP${response.statusCode}`,
+      `The download of ${file.fileName} answered ${response.statusCode}: ${(await readText(response)).slice(0, 300)}`,
+    );
   const hash = createHash('sha256');
   let size = 0;
   for await (const chunk of response) {
@@ -114,7 +137,10 @@ export async function expectDownload({ api, target }: Connection, file: SentFile
   }
   const digest = hash.digest('hex');
   if (size !== file.size || digest !== file.sha256) {
-    throw new CliError('Mismatch', `The download of ${file.fileName} is ${formatBytes(size)} with sha256 ${digest}; ${formatBytes(file.size)} with sha256 ${file.sha256} were sent.`);
+    throw new CliError(
+      'Mismatch',
+      `The download of ${file.fileName} is ${formatBytes(size)} with sha256 ${digest}; ${formatBytes(file.size)} with sha256 ${file.sha256} were sent.`,
+    );
   }
 }
 

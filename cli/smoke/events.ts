@@ -43,7 +43,9 @@ export async function watchProject({ target, auth }: Connection, projectID: stri
       return new Promise<void>((resolve, reject) => {
         const timer = setTimeout(() => {
           waiters.delete(key);
-          reject(new CliError('NoEvent', `No on${kind === 'uploaded' ? 'FileUploaded' : 'FileDeleted'} event for file ${fileID} within ${timeoutMs / 1000} s.`));
+          reject(
+            new CliError('NoEvent', `No on${kind === 'uploaded' ? 'FileUploaded' : 'FileDeleted'} event for file ${fileID} within ${timeoutMs / 1000} s.`),
+          );
         }, timeoutMs);
         waiters.set(key, () => {
           clearTimeout(timer);

@@ -27,7 +27,8 @@ export interface Actor {
   isAdmin: boolean;
 }
 
-const notFound = (fileID: string) => new FileServiceError('NotFound', `No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`);
+const notFound = (fileID: string) =>
+  new FileServiceError('NotFound', `No upload has fileID ${fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`);
 
 /** The PENDING row of `fileID` when the actor may act on it; undefined when the upload is already complete. */
 async function uploadOf(fileID: unknown, actor: Actor, deps: ManageDeps) {
@@ -75,7 +76,10 @@ function checkClaimedParts(claimed: unknown, stored: StoredPart[]): void {
   for (const part of claimed as { partNumber?: unknown; etag?: unknown }[]) {
     const held = byNumber.get(part?.partNumber as number);
     if (!held || typeof part.etag !== 'string' || unquote(part.etag) !== unquote(held.etag)) {
-      throw new FileServiceError('ValidationError', `Part ${String(part?.partNumber)} with ETag ${String(part?.etag)} is not what storage holds: send the ETags storage answered the part PUTs with.`);
+      throw new FileServiceError(
+        'ValidationError',
+        `Part ${String(part?.partNumber)} with ETag ${String(part?.etag)} is not what storage holds: send the ETags storage answered the part PUTs with.`,
+      );
     }
   }
 }
@@ -102,7 +106,10 @@ async function assemble(row: PendingItem, claimed: unknown, deps: ManageDeps): P
   const missing = parts.flatMap((part, i) => (part && part.size === partLength(row.size, row.partSize!, i + 1) ? [] : [i + 1]));
   if (missing.length) {
     const shown = missing.length > 10 ? `${missing.slice(0, 10).join(', ')} and ${missing.length - 10} more` : missing.join(', ');
-    throw new FileServiceError('ValidationError', `Part${missing.length > 1 ? 's' : ''} ${shown} of file ${row.fileID} ${missing.length > 1 ? 'are' : 'is'} not stored yet: PUT them (createUploadUrl with the same clientToken gives fresh URLs), then call completeUpload again.`);
+    throw new FileServiceError(
+      'ValidationError',
+      `Part${missing.length > 1 ? 's' : ''} ${shown} of file ${row.fileID} ${missing.length > 1 ? 'are' : 'is'} not stored yet: PUT them (createUploadUrl with the same clientToken gives fresh URLs), then call completeUpload again.`,
+    );
   }
   checkClaimedParts(claimed, stored);
   const complete = parts as StoredPart[];
@@ -115,10 +122,17 @@ async function assemble(row: PendingItem, claimed: unknown, deps: ManageDeps): P
 async function verifiedContentType(row: PendingItem, deps: ManageDeps): Promise<string> {
   const facts = await deps.transfers.head(row.s3Key);
   if (!facts) {
-    throw new FileServiceError('ValidationError', `No bytes have arrived for file ${row.fileID} yet: PUT the file to the ticket's uploadUrl with its uploadHeaders, then call completeUpload again.`);
+    throw new FileServiceError(
+      'ValidationError',
+      `No bytes have arrived for file ${row.fileID} yet: PUT the file to the ticket's uploadUrl with its uploadHeaders, then call completeUpload again.`,
+    );
   }
   if (facts.size !== row.size || facts.sha256Base64 !== hexToBase64(row.sha256)) {
-    await discardAndRefuse(row, deps, `The stored object (${facts.size} bytes, SHA-256 ${facts.sha256Base64 ? base64ToHex(facts.sha256Base64) : 'unknown'}) is not the declared file (${row.size} bytes, SHA-256 ${row.sha256}).`);
+    await discardAndRefuse(
+      row,
+      deps,
+      `The stored object (${facts.size} bytes, SHA-256 ${facts.sha256Base64 ? base64ToHex(facts.sha256Base64) : 'unknown'}) is not the declared file (${row.size} bytes, SHA-256 ${row.sha256}).`,
+    );
   }
   try {
     return await resolveContentType(await deps.transfers.readStart(row.s3Key, CONTENT_SNIFF_BYTES), { declared: row.contentType, fileName: row.fileName });
@@ -156,7 +170,8 @@ export async function abortUpload(fileID: unknown, actor: Actor, deps: ManageDep
   if (!(await discard(row, deps))) {
     // A concurrent completeUpload made it a file first (or another call discarded it).
     const now = await deps.metadata.get(row.fileID);
-    if (now?.status === 'AVAILABLE') throw new FileServiceError('Conflict', `The upload of file ${row.fileID} completed while it was being aborted: remove the file with deleteFile.`);
+    if (now?.status === 'AVAILABLE')
+      throw new FileServiceError('Conflict', `The upload of file ${row.fileID} completed while it was being aborted: remove the file with deleteFile.`);
     throw notFound(row.fileID);
   }
   return row.fileID;

@@ -112,10 +112,8 @@ export function awsClientConfig(env: Env, service: 'DYNAMODB' | 'S3') {
   };
 }
 
-export const envCredentials =
-  (env: Env) =>
-  async () => ({
-    accessKeyId: required(env, 'AWS_ACCESS_KEY_ID'),
-    secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY'),
-    ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
-  });
+export const envCredentials = (env: Env) => async () => ({
+  accessKeyId: required(env, 'AWS_ACCESS_KEY_ID'),
+  secretAccessKey: required(env, 'AWS_SECRET_ACCESS_KEY'),
+  ...(env.AWS_SESSION_TOKEN ? { sessionToken: env.AWS_SESSION_TOKEN } : {}),
+});

@@ -107,7 +107,10 @@ export async function resolveContentType(content: Uint8Array, { declared, fileNa
   const claimed = declared && essence(declared) !== DEFAULT_CONTENT_TYPE ? declared : undefined;
   if (!detected) {
     if (claimed && hasSignature(essence(claimed))) {
-      throw new FileServiceError('UnsupportedMediaType', `${field} "${claimed}" does not match the file's content: the bytes are not ${essence(claimed)}. Declare the file's real type, or omit ${field} to have it detected.`);
+      throw new FileServiceError(
+        'UnsupportedMediaType',
+        `${field} "${claimed}" does not match the file's content: the bytes are not ${essence(claimed)}. Declare the file's real type, or omit ${field} to have it detected.`,
+      );
     }
     const fromName = fileName ? mime.getType(fileName) : null;
     return storableContentType(claimed ?? (fromName && !hasSignature(fromName) ? fromName : undefined));
@@ -117,5 +120,8 @@ export async function resolveContentType(content: Uint8Array, { declared, fileNa
   if (wanted === detected) return storableContentType(detected);
   // A specific format inside a container file-type recognises only as the container (docx in zip): keep the specific one.
   if (CONTAINER_FORMATS[detected]?.(wanted)) return storableContentType(claimed);
-  throw new FileServiceError('UnsupportedMediaType', `${field} "${claimed}" does not match the file's content, which is ${detected}. Declare "${detected}", or omit ${field} to have it detected.`);
+  throw new FileServiceError(
+    'UnsupportedMediaType',
+    `${field} "${claimed}" does not match the file's content, which is ${detected}. Declare "${detected}", or omit ${field} to have it detected.`,
+  );
 }

@@ -87,10 +87,16 @@ async function ticket(row: PendingItem, plan: UploadPlan, deps: DirectUploadDeps
 async function resume(existing: FileRow, plan: UploadPlan, caller: Uploader, deps: DirectUploadDeps, now: Date): Promise<UploadTicket> {
   const token = plan.clientToken!;
   if (!sameFile(existing, plan)) {
-    throw new FileServiceError('Conflict', `clientToken "${token}" was already used for another file (${existing.fileName}, ${existing.size} bytes). Use a new clientToken for a new file.`);
+    throw new FileServiceError(
+      'Conflict',
+      `clientToken "${token}" was already used for another file (${existing.fileName}, ${existing.size} bytes). Use a new clientToken for a new file.`,
+    );
   }
   if (existing.status === 'AVAILABLE') {
-    throw new FileServiceError('Conflict', `The upload with clientToken "${token}" is already complete: it is file ${existing.fileID}. Use a new clientToken for a new file.`);
+    throw new FileServiceError(
+      'Conflict',
+      `The upload with clientToken "${token}" is already complete: it is file ${existing.fileID}. Use a new clientToken for a new file.`,
+    );
   }
   const expired = isExpired(existing, now);
   if (expired || (existing.uploadId && !(await deps.transfers.listParts(existing.s3Key, existing.uploadId)))) {

@@ -32,7 +32,10 @@ export function signDownloads(sources: DownloadSource[], transfers: TransferStor
   return Promise.all(
     sources.map((source) =>
       source.s3Key && source.fileName && (source.status === undefined || source.status === 'AVAILABLE')
-        ? transfers.presignGet(source.s3Key, { contentDisposition: contentDisposition(source.fileName), contentType: source.contentType ?? 'application/octet-stream' })
+        ? transfers.presignGet(source.s3Key, {
+            contentDisposition: contentDisposition(source.fileName),
+            contentType: source.contentType ?? 'application/octet-stream',
+          })
         : null,
     ),
   );

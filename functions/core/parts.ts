@@ -9,8 +9,7 @@ import { MULTIPART_THRESHOLD_BYTES, defaultPartSize } from './limits';
 export const partCount = (size: number, partSize: number): number => Math.ceil(size / partSize);
 
 /** The size of part `partNumber` (1-based). */
-export const partLength = (size: number, partSize: number, partNumber: number): number =>
-  Math.min(partSize, size - (partNumber - 1) * partSize);
+export const partLength = (size: number, partSize: number, partNumber: number): number => Math.min(partSize, size - (partNumber - 1) * partSize);
 
 /** Whether createUploadUrl will hand out parts for a file of `size` bytes (else one PUT). */
 export const isMultipart = (size: number): boolean => size > MULTIPART_THRESHOLD_BYTES;

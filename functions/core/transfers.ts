@@ -85,7 +85,14 @@ export function s3TransferStore(s3: S3Client, bucket: string): TransferStore {
       return { url, headers: { 'content-length': String(size), 'content-type': contentType, 'x-amz-checksum-sha256': sha256Base64 } };
     },
     async presignPart(key, uploadId, { partNumber, size, sha256Base64 }) {
-      const command = new UploadPartCommand({ Bucket: bucket, Key: key, UploadId: uploadId, PartNumber: partNumber, ContentLength: size, ChecksumSHA256: sha256Base64 });
+      const command = new UploadPartCommand({
+        Bucket: bucket,
+        Key: key,
+        UploadId: uploadId,
+        PartNumber: partNumber,
+        ContentLength: size,
+        ChecksumSHA256: sha256Base64,
+      });
       const url = await getSignedUrl(s3, command, { expiresIn, ...boundPart });
       return { url, headers: { 'content-length': String(size), 'x-amz-checksum-sha256': sha256Base64 } };
     },

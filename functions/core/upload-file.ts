@@ -23,7 +23,19 @@ export interface UploadDeps {
 
 export function toFile(item: FileItem): StoredFile {
   const { fileID, projectID, fileName, fileType, contentType, size, sha256, s3Key, uploadedAt, uploadedBy } = item;
-  return { fileID, projectID, fileName, fileType, contentType, size, sha256, ...(item.partSize ? { partSize: item.partSize } : {}), s3Key, uploadedAt, uploadedBy };
+  return {
+    fileID,
+    projectID,
+    fileName,
+    fileType,
+    contentType,
+    size,
+    sha256,
+    ...(item.partSize ? { partSize: item.partSize } : {}),
+    s3Key,
+    uploadedAt,
+    uploadedBy,
+  };
 }
 
 /** What an earlier upload under the same clientToken means for this one. */

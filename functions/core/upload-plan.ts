@@ -71,7 +71,9 @@ function choosePartSize(size: number, requested: unknown): number {
   if (requested === undefined || requested === null) return defaultPartSize(size);
   const partSize = wholeBytes(requested, 'partSize', MIN_PART_BYTES, MAX_PART_BYTES);
   if (partCount(size, partSize) > MAX_PARTS) {
-    throw invalid(`partSize ${fmt(partSize)} splits the file into ${fmt(partCount(size, partSize))} parts; S3 allows ${fmt(MAX_PARTS)}. Use at least ${fmt(Math.ceil(size / MAX_PARTS))} bytes, or omit partSize.`);
+    throw invalid(
+      `partSize ${fmt(partSize)} splits the file into ${fmt(partCount(size, partSize))} parts; S3 allows ${fmt(MAX_PARTS)}. Use at least ${fmt(Math.ceil(size / MAX_PARTS))} bytes, or omit partSize.`,
+    );
   }
   return partSize;
 }
@@ -83,7 +85,8 @@ function checkHex(value: unknown, field: string): string {
 
 function common(input: Partial<CreateUploadInput>): PlanCommon {
   const { projectID, fileName, fileType, clientToken, contentType } = input;
-  if (typeof projectID !== 'string' || !PROJECT_ID_PATTERN.test(projectID)) throw invalid('projectID must be 1 to 64 characters of letters, digits, "-" and "_".');
+  if (typeof projectID !== 'string' || !PROJECT_ID_PATTERN.test(projectID))
+    throw invalid('projectID must be 1 to 64 characters of letters, digits, "-" and "_".');
   if (typeof fileName !== 'string') throw invalid('fileName is required and must be a string.');
   checkFileName(fileName, 'fileName');
   if (typeof fileType !== 'string' || !FILE_TYPE_PATTERN.test(fileType)) {
@@ -127,7 +130,9 @@ export function planUpload(raw: unknown): UploadPlan {
   const parts = partCount(base.size, partSize);
   if (!Array.isArray(input.partSha256) || input.partSha256.length !== parts) {
     const got = Array.isArray(input.partSha256) ? `${input.partSha256.length}` : 'none';
-    throw invalid(`partSha256 must hold one SHA-256 per part: ${fmt(parts)} parts of ${fmt(partSize)} bytes (the last ${fmt(partLength(base.size, partSize, parts))}); got ${got}.`);
+    throw invalid(
+      `partSha256 must hold one SHA-256 per part: ${fmt(parts)} parts of ${fmt(partSize)} bytes (the last ${fmt(partLength(base.size, partSize, parts))}); got ${got}.`,
+    );
   }
   const partSha256 = input.partSha256.map((hash, i) => checkHex(hash, `partSha256[${i}]`));
   return { ...base, kind: 'multipart', partSize, partSha256, sha256: compositeSha256(partSha256) };

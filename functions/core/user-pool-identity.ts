@@ -15,7 +15,10 @@ function groupsOf(claim: unknown): string[] | null {
   if (Array.isArray(claim)) return claim.map(String);
   if (typeof claim !== 'string' || !claim.trim()) return null;
   // Group names may hold commas but never white space (Cognito's pattern is letters, marks, symbols, digits, punctuation).
-  return claim.replace(/^\[|\]$/g, '').split(/\s+/).filter(Boolean);
+  return claim
+    .replace(/^\[|\]$/g, '')
+    .split(/\s+/)
+    .filter(Boolean);
 }
 
 /** A claim that is a string, else null: a missing `sub` must stay missing (the access rule refuses it), never become "undefined". */

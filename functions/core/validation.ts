@@ -1,14 +1,7 @@
 import type { UploadFileInput } from '../../generated/graphql';
 import { decodeBase64Strict } from './base64';
 import { FileServiceError } from './errors';
-import {
-  CLIENT_TOKEN_PATTERN,
-  FILE_TYPE_PATTERN,
-  MAX_CONTENT_TYPE_CHARS,
-  MAX_FILE_NAME_BYTES,
-  MAX_INLINE_BASE64_CHARS,
-  PROJECT_ID_PATTERN,
-} from './limits';
+import { CLIENT_TOKEN_PATTERN, FILE_TYPE_PATTERN, MAX_CONTENT_TYPE_CHARS, MAX_FILE_NAME_BYTES, MAX_INLINE_BASE64_CHARS, PROJECT_ID_PATTERN } from './limits';
 
 /**
  * How a transport names the input fields and how much it may carry inline:
@@ -26,7 +19,14 @@ export interface UploadChannel {
 /** uploadFile over GraphQL: AppSync's ~1 MB request limit applies. */
 export const graphqlChannel: UploadChannel = {
   name: 'uploadFile',
-  fieldNames: { projectID: 'projectID', fileName: 'fileName', fileType: 'fileType', contentBase64: 'contentBase64', contentType: 'contentType', clientToken: 'clientToken' },
+  fieldNames: {
+    projectID: 'projectID',
+    fileName: 'fileName',
+    fileType: 'fileType',
+    contentBase64: 'contentBase64',
+    contentType: 'contentType',
+    clientToken: 'clientToken',
+  },
   maxBase64Chars: MAX_INLINE_BASE64_CHARS,
   largerFilesHint: 'larger files go straight to storage through createUploadUrl',
 };
@@ -86,7 +86,9 @@ export function checkFileName(fileName: string, field: string): void {
 export function checkContentType(contentType: string, field: string): string {
   const trimmed = contentType.trim();
   if (trimmed.length > MAX_CONTENT_TYPE_CHARS || !MEDIA_TYPE.test(trimmed)) {
-    throw invalid(`${field} is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.`);
+    throw invalid(
+      `${field} is not a valid MIME type: expected "type/subtype" with optional "; name=value" parameters, e.g. "application/pdf". Omit it to have the type detected.`,
+    );
   }
   return trimmed;
 }

@@ -9,7 +9,6 @@ import { storesFrom, type MetadataStore, type ObjectStore } from '../core/storag
 export type DeleteFileEvent = ResolverEvent<MutationDeleteFileArgs>;
 type DeleteDeps = { objects: ObjectStore; metadata: MetadataStore };
 
-
 export function handleDeleteFile(event: DeleteFileEvent, context: LambdaContext, getDeps: () => DeleteDeps) {
   return answerWithData('deleteFile', context.awsRequestId, 'The delete failed unexpectedly', async () => ({
     file: await deleteFile(event.arguments?.fileID, getDeps()),

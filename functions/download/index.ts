@@ -19,10 +19,14 @@ export interface DownloadPayload {
 
 export type DownloadResult = { url: string | null } | ErrorAnswer;
 
-
 export async function handleDownload(batch: DownloadPayload[], context: LambdaContext, getTransfers: () => TransferStore): Promise<DownloadResult[]> {
   const answer = await answerWithData('downloadUrl', context.awsRequestId, 'Signing the download URL failed unexpectedly', async () =>
-    (await signDownloads(batch.map((payload) => payload?.source ?? {}), getTransfers())).map((url) => ({ url })),
+    (
+      await signDownloads(
+        batch.map((payload) => payload?.source ?? {}),
+        getTransfers(),
+      )
+    ).map((url) => ({ url })),
   );
   // One failure (e.g. no credentials) fails every file of the batch with the same error.
   return Array.isArray(answer) ? answer : batch.map(() => answer);

@@ -19,7 +19,6 @@ export type LargeUploadEvent = ResolverEvent<Partial<MutationCreateUploadUrlArgs
 
 const actorOf = (identity: unknown): Actor => ({ caller: uploaderFrom(identity), isAdmin: isAdmin(identity as Identity) });
 
-
 export function handleLargeUpload(event: LargeUploadEvent, context: LambdaContext, getDeps: () => ManageDeps) {
   const field = event.info?.fieldName;
   return answerWithData(field ?? 'largeUpload', context.awsRequestId, 'The request failed unexpectedly and nothing was changed', async () => {

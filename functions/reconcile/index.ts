@@ -19,7 +19,13 @@ function containerDeps(env: Env): ReconcileDeps {
 
 export async function handleReconcile(getDeps: () => ReconcileDeps, now = new Date()): Promise<ReconcileReport> {
   // No DynamoDB TTL to stand in for on AWS: expired uploads' rows go by TTL, their objects then become orphans found here.
-  const report = await reconcile(getDeps(), { apply: true, minOrphanAgeSeconds: ORPHAN_MIN_AGE_SECONDS, batchSize: RECONCILE_BATCH_SIZE, expirePending: false, now });
+  const report = await reconcile(getDeps(), {
+    apply: true,
+    minOrphanAgeSeconds: ORPHAN_MIN_AGE_SECONDS,
+    batchSize: RECONCILE_BATCH_SIZE,
+    expirePending: false,
+    now,
+  });
   console.log(JSON.stringify({ reconcile: report }));
   return report;
 }

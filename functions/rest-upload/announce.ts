@@ -17,7 +17,14 @@ export type AnnounceRetry = Pick<Options, 'retries' | 'minTimeout' | 'maxTimeout
 export const ANNOUNCE_RETRY: AnnounceRetry = { retries: 4, minTimeout: 200, maxTimeout: 2_000, maxRetryTime: 10_000, randomize: true };
 
 /** Refusals that another attempt cannot change. */
-const PERMANENT_ERROR_TYPES = new Set(['Unauthorized', 'UnauthorizedException', 'AccessDeniedException', 'ValidationError', 'BadRequestException', 'MalformedHttpRequestException']);
+const PERMANENT_ERROR_TYPES = new Set([
+  'Unauthorized',
+  'UnauthorizedException',
+  'AccessDeniedException',
+  'ValidationError',
+  'BadRequestException',
+  'MalformedHttpRequestException',
+]);
 
 const mayPass = (error: Error): boolean => {
   if (!(error instanceof GraphQLCallError)) return true; // network, timeout
@@ -32,7 +39,8 @@ export async function announceFileUploaded(graphql: SignedGraphQL, fileID: strin
       ...retry,
       shouldRetry: ({ error }) => mayPass(error),
       onFailedAttempt: ({ error, attemptNumber, retriesLeft }) => {
-        if (retriesLeft > 0 && mayPass(error)) console.warn('rest-upload: announceFileUploaded failed, retrying', { fileID, requestId, attemptNumber, error: error.message });
+        if (retriesLeft > 0 && mayPass(error))
+          console.warn('rest-upload: announceFileUploaded failed, retrying', { fileID, requestId, attemptNumber, error: error.message });
       },
     });
     return true;

@@ -40,7 +40,11 @@ function authorize(identity: ReturnType<typeof userPoolIdentity>, payload: Recor
   }
 }
 
-export async function handleRestUpload(event: RestUploadEvent, context: { awsRequestId: string }, getDeps: () => RestUploadDeps): Promise<APIGatewayProxyStructuredResultV2> {
+export async function handleRestUpload(
+  event: RestUploadEvent,
+  context: { awsRequestId: string },
+  getDeps: () => RestUploadDeps,
+): Promise<APIGatewayProxyStructuredResultV2> {
   const claims = event.requestContext?.authorizer?.jwt?.claims;
   if (!claims) {
     return respond(401, { errorType: 'UnauthorizedException', message: 'Send a user-pool token in the Authorization header.' });

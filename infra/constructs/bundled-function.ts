@@ -40,9 +40,7 @@ export class BundledFunction extends Construct {
     this.role = new iam.Role(this, 'Role', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     // The group exists before the function runs, so CreateLogGroup is not needed.
     // Its Arn attribute (arn:…:log-group:<name>:*) covers exactly its own streams.
-    this.role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
+    this.role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
 
     this.function = new lambda.Function(this, 'Function', {
       description: props.description,

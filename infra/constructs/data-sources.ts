@@ -39,15 +39,8 @@ export interface FunctionDataSourceProps {
 
 export class FunctionDataSource extends appsync.BackedDataSource {
   constructor(scope: Construct, id: string, props: FunctionDataSourceProps) {
-    super(
-      scope,
-      id,
-      { api: props.api, name: props.name },
-      { type: 'AWS_LAMBDA', lambdaConfig: { lambdaFunctionArn: props.function.functionArn } },
-    );
+    super(scope, id, { api: props.api, name: props.name }, { type: 'AWS_LAMBDA', lambdaConfig: { lambdaFunctionArn: props.function.functionArn } });
     // AppSync invokes the unqualified ARN it is configured with; no version or alias is needed.
-    this.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.function.functionArn] }),
-    );
+    this.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['lambda:InvokeFunction'], resources: [props.function.functionArn] }));
   }
 }

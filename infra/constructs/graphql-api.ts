@@ -135,9 +135,7 @@ export class FilesGraphqlApi extends Construct {
       retention: LOG_RETENTION,
     });
     const role = new iam.Role(this, 'LogsRole', { assumedBy: new iam.ServicePrincipal('appsync.amazonaws.com') });
-    role.addToPolicy(
-      new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }),
-    );
+    role.addToPolicy(new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [logGroup.logGroupArn] }));
     (this.api.node.defaultChild as appsync.CfnGraphQLApi).logConfig = {
       cloudWatchLogsRoleArn: role.roleArn,
       fieldLogLevel: appsync.FieldLogLevel.ERROR,
@@ -172,9 +170,7 @@ export class FilesGraphqlApi extends Construct {
     >;
   }
 
-  private addPipelineFunctions(
-    sources: Record<DataSourceName, appsync.BaseDataSource>,
-  ): Record<PipelineFunctionName, appsync.AppsyncFunction> {
+  private addPipelineFunctions(sources: Record<DataSourceName, appsync.BaseDataSource>): Record<PipelineFunctionName, appsync.AppsyncFunction> {
     const scope = new Construct(this, 'Functions');
     const names = Object.keys(pipelineFunctions) as PipelineFunctionName[];
     return Object.fromEntries(

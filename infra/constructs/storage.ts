@@ -163,7 +163,11 @@ export class FileStorage extends Construct {
     role.addToPolicy(
       new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [this.bucket.bucketArn], conditions: { StringEquals: { 's3:prefix': OBJECT_PREFIX } } }),
     );
-    this.grantObjects(role, ['s3:GetObject', 's3:DeleteObject'], 'two object actions (GetObject for HeadObject of a row\'s object or an orphan, DeleteObject of an orphan)');
+    this.grantObjects(
+      role,
+      ['s3:GetObject', 's3:DeleteObject'],
+      "two object actions (GetObject for HeadObject of a row's object or an orphan, DeleteObject of an orphan)",
+    );
     role.addToPolicy(new iam.PolicyStatement({ actions: ['s3:GetObject', 's3:PutObject'], resources: [this.bucket.arnForObjects(RECONCILE_CURSOR_KEY)] }));
     this.grantItems(role, ['dynamodb:BatchGetItem', 'dynamodb:Scan']);
   }
@@ -192,12 +196,8 @@ export class FileStorage extends Construct {
    * index (resolvers/functions/queryFilesByProject.ts).
    */
   grantResolverReads(grantee: iam.IGrantable): void {
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }),
-    );
-    grantee.grantPrincipal.addToPrincipalPolicy(
-      new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.byProjectIndexArn] }),
-    );
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [this.table.tableArn] }));
+    grantee.grantPrincipal.addToPrincipalPolicy(new iam.PolicyStatement({ actions: ['dynamodb:Query'], resources: [this.byProjectIndexArn] }));
   }
 
   /** The cdk-nag finding that the object-key wildcard of grantObjects raises. */

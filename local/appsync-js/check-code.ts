@@ -79,7 +79,9 @@ export async function findUnsupportedCode(sources: string[], dir: string): Promi
   const linter = new Linter({ configType: 'flat', cwd: dir });
   return [...bundles].map(([file, source]) => {
     const lines = source.split('\n');
-    return linter.verify(source, config, { filename: file }).map((p) => ({ line: p.line, column: p.column, rule: p.ruleId ?? 'syntax', message: p.message, origin: originOf(lines, p.line) }));
+    return linter
+      .verify(source, config, { filename: file })
+      .map((p) => ({ line: p.line, column: p.column, rule: p.ruleId ?? 'syntax', message: p.message, origin: originOf(lines, p.line) }));
   });
 }
 

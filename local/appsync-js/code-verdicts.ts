@@ -44,7 +44,11 @@ export async function refuseUnsupportedBundle(source: string, bundlePath: string
   const hash = hashOf(source);
   let problems = (await recordedVerdicts(recordPath))[hash];
   if (!problems) {
-    if (!checkedHere.has(hash)) checkedHere.set(hash, findUnsupportedCode([source], path.dirname(recordPath)).then(([found]) => found));
+    if (!checkedHere.has(hash))
+      checkedHere.set(
+        hash,
+        findUnsupportedCode([source], path.dirname(recordPath)).then(([found]) => found),
+      );
     problems = await checkedHere.get(hash)!;
   }
   refuseUnsupported(new Map([[bundlePath, problems]]));

@@ -96,7 +96,12 @@ type Phase = NonNullable<InvocationScope['phase']>;
 type Step<T> = { kind: 'value'; value: T } | { kind: 'early'; signal: EarlyReturnSignal };
 
 export async function executeResolver(resolver: PipelineResolver, invocation: FieldInvocation): Promise<FieldOutcome> {
-  const scope: InvocationScope = { appendedErrors: [], authType: invocation.authType, responseHeaders: invocation.responseHeaders, parentTypeName: invocation.info.parentTypeName };
+  const scope: InvocationScope = {
+    appendedErrors: [],
+    authType: invocation.authType,
+    responseHeaders: invocation.responseHeaders,
+    parentTypeName: invocation.info.parentTypeName,
+  };
   const ctx: ResolverContext = {
     arguments: invocation.arguments,
     args: invocation.arguments,

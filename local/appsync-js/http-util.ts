@@ -8,12 +8,29 @@
 import type { FieldError } from './signals';
 
 /** What copyHeaders leaves out (AWS's list). */
-const NOT_COPIED = new Set(['transfer-encoding', 'connection', 'host', 'expect', 'keep-alive', 'upgrade', 'proxy-authenticate', 'proxy-authorization', 'te', 'content-length']);
+const NOT_COPIED = new Set([
+  'transfer-encoding',
+  'connection',
+  'host',
+  'expect',
+  'keep-alive',
+  'upgrade',
+  'proxy-authenticate',
+  'proxy-authorization',
+  'te',
+  'content-length',
+]);
 /** addResponseHeader refuses those and these (AWS's list), and the x-amz-/x-amzn- prefixes. */
 const RESTRICTED = new Set([
   ...NOT_COPIED,
-  'access-control-allow-credentials', 'access-control-allow-origin', 'access-control-expose-headers', 'access-control-max-age',
-  'access-control-allow-methods', 'access-control-allow-headers', 'vary', 'content-type',
+  'access-control-allow-credentials',
+  'access-control-allow-origin',
+  'access-control-expose-headers',
+  'access-control-max-age',
+  'access-control-allow-methods',
+  'access-control-allow-headers',
+  'vary',
+  'content-type',
 ]);
 /** The custom headers of one GraphQL operation, names and values, every definition counted. */
 const MAX_TOTAL_BYTES = 4096;
@@ -35,12 +52,14 @@ const headerValue = (value: unknown): string => (typeof value === 'string' ? val
 function refusal(name: unknown, value: unknown, headers: ResponseHeaders): string | undefined {
   if (typeof name !== 'string' || name === '') return 'a header name must be a non-empty string';
   const lower = name.toLowerCase();
-  if (RESTRICTED.has(lower) || lower.startsWith('x-amz-') || lower.startsWith('x-amzn-')) return `"${name}" is a restricted header name (AWS and AppSync headers, the x-amz-/x-amzn- prefixes)`;
+  if (RESTRICTED.has(lower) || lower.startsWith('x-amz-') || lower.startsWith('x-amzn-'))
+    return `"${name}" is a restricted header name (AWS and AppSync headers, the x-amz-/x-amzn- prefixes)`;
   if (!HEADER_NAME.test(name)) return `"${name}" is not a valid HTTP header name`;
   if (value === null || value === undefined) return `the value of "${name}" is null`;
   if (!HEADER_VALUE.test(headerValue(value))) return `the value of "${name}" holds characters a header cannot carry (line breaks, controls or beyond Latin-1)`;
   const total = headers.bytes + Buffer.byteLength(name) + Buffer.byteLength(headerValue(value));
-  if (total > MAX_TOTAL_BYTES) return `custom response headers may hold ${MAX_TOTAL_BYTES} bytes per operation (names and values); "${name}" would make ${total}`;
+  if (total > MAX_TOTAL_BYTES)
+    return `custom response headers may hold ${MAX_TOTAL_BYTES} bytes per operation (names and values); "${name}" would make ${total}`;
   return undefined;
 }
 

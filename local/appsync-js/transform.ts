@@ -57,25 +57,36 @@ class ExpressionBuilder {
     const name = this.name(field);
     const value = (op = operator, v = operand) => this.value(path, field, op, v);
     switch (operator) {
-      case 'eq': return `${name} = ${value()}`;
-      case 'ne': return `${name} <> ${value()}`;
-      case 'le': return `${name} <= ${value()}`;
-      case 'lt': return `${name} < ${value()}`;
-      case 'ge': return `${name} >= ${value()}`;
-      case 'gt': return `${name} > ${value()}`;
+      case 'eq':
+        return `${name} = ${value()}`;
+      case 'ne':
+        return `${name} <> ${value()}`;
+      case 'le':
+        return `${name} <= ${value()}`;
+      case 'lt':
+        return `${name} < ${value()}`;
+      case 'ge':
+        return `${name} >= ${value()}`;
+      case 'gt':
+        return `${name} > ${value()}`;
       case 'between': {
         const [start, end] = operand as [unknown, unknown];
         return `${name} BETWEEN ${value('between_start', start)} AND ${value('between_end', end)}`;
       }
-      case 'beginsWith': return `begins_with(${name},${value()})`;
-      case 'contains': return `contains(${name},${value()})`;
-      case 'notContains': return `NOT contains(${name},${value()})`;
+      case 'beginsWith':
+        return `begins_with(${name},${value()})`;
+      case 'contains':
+        return `contains(${name},${value()})`;
+      case 'notContains':
+        return `NOT contains(${name},${value()})`;
       case 'in': {
         const list = (operand as unknown[]).map((v, i) => value(`in_${i}`, v));
         return `${name} IN (${list.join(',')})`;
       }
-      case 'attributeExists': return operand ? `attribute_exists(${name})` : `attribute_not_exists(${name})`;
-      case 'attributeType': return `attribute_type(${name},${value()})`;
+      case 'attributeExists':
+        return operand ? `attribute_exists(${name})` : `attribute_not_exists(${name})`;
+      case 'attributeType':
+        return `attribute_type(${name},${value()})`;
       case 'size': {
         const [[sizeOperator, sizeOperand]] = Object.entries(operand as FilterObject);
         return this.comparison(field, sizeOperator, sizeOperand, `${path}size_`).replace(name, `size(${name})`);
@@ -131,10 +142,7 @@ function expandGroups(filter: FilterObject, ignoredFields: string[]): Subscripti
     if (key === 'or') {
       alternatives = (condition as FilterObject[]).flatMap((member) => expandGroups(member, ignoredFields));
     } else if (key === 'and') {
-      alternatives = (condition as FilterObject[]).reduce<SubscriptionFilterRule[][]>(
-        (acc, member) => cross(acc, expandGroups(member, ignoredFields)),
-        [[]],
-      );
+      alternatives = (condition as FilterObject[]).reduce<SubscriptionFilterRule[][]>((acc, member) => cross(acc, expandGroups(member, ignoredFields)), [[]]);
     } else {
       const rules = Object.entries(condition as FilterObject).map(([operator, value]) => ({ fieldName: key, operator, value }));
       alternatives = rules.length > 1 ? rules.map((rule) => [rule]) : [rules];

@@ -126,7 +126,9 @@ export const runtime = {
 function responseOf(typeName: 'Mutation' | 'Subscription', method: string): InvocationScope {
   const current = scope();
   if (current.parentTypeName !== typeName || current.phase !== 'response') {
-    throw new Error(`extensions.${method} can be used only in the response handler of a ${typeName} resolver, not in the ${current.phase} handler of a ${current.parentTypeName} field.`);
+    throw new Error(
+      `extensions.${method} can be used only in the response handler of a ${typeName} resolver, not in the ${current.phase} handler of a ${current.parentTypeName} field.`,
+    );
   }
   return current;
 }

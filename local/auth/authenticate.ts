@@ -51,7 +51,8 @@ export async function authenticate(config: AuthConfig, request: SignedRequest, s
   if (!verified.ok) {
     return {
       ok: false,
-      message: verified.reason === 'expired' ? 'Token has expired.' : 'Valid authorization header not provided: the token is not a user-pool token of this API.',
+      message:
+        verified.reason === 'expired' ? 'Token has expired.' : 'Valid authorization header not provided: the token is not a user-pool token of this API.',
     };
   }
   return { ok: true, caller: { authMode: 'AMAZON_COGNITO_USER_POOLS', identity: userPoolIdentity(verified.claims, sourceIp), headers } };

@@ -74,7 +74,11 @@ export function tokenVerifier(pool: UserPool, key: SigningKey) {
   return async (token: string): Promise<VerifiedToken> => {
     try {
       // Cognito's tokens always carry these: one without them was not made by the pool.
-      const { payload, protectedHeader } = await jwtVerify(token, jwks, { issuer: issuerOf(pool), algorithms: ['RS256'], requiredClaims: ['exp', 'iat', 'token_use'] });
+      const { payload, protectedHeader } = await jwtVerify(token, jwks, {
+        issuer: issuerOf(pool),
+        algorithms: ['RS256'],
+        requiredClaims: ['exp', 'iat', 'token_use'],
+      });
       if (!protectedHeader.kid) return { ok: false, reason: 'invalid' };
       const use = payload.token_use;
       const forThisClient = use === 'access' ? payload.client_id === pool.clientId : use === 'id' && payload.aud === pool.clientId;

@@ -46,16 +46,25 @@ export async function verifySigV4(request: SignedRequest, account: LocalAccount,
   if (!match) return { ok: false, message: 'The SigV4 authorization header is malformed.' };
   const [, accessKeyId, , region, service, signedHeaders, signature] = match;
   if (accessKeyId !== account.accessKeyId) {
-    return { ok: false, message: `The security token included in the request is invalid: locally, sign with the local account's credentials (access key ${account.accessKeyId}).` };
+    return {
+      ok: false,
+      message: `The security token included in the request is invalid: locally, sign with the local account's credentials (access key ${account.accessKeyId}).`,
+    };
   }
   if (service !== expectedService || region !== account.region) {
-    return { ok: false, message: `Credential should be scoped to a valid region and to the service ${expectedService}: this endpoint is in ${account.region}; the request was signed for ${service} in ${region}.` };
+    return {
+      ok: false,
+      message: `Credential should be scoped to a valid region and to the service ${expectedService}: this endpoint is in ${account.region}; the request was signed for ${service} in ${region}.`,
+    };
   }
   // SigV4 for HTTP/1.1: without host signed, the signature would hold for any server; without the date, forever.
   const signedNames = signedHeaders.split(';');
   const unsigned = ['host', 'x-amz-date'].filter((name) => !signedNames.includes(name));
   if (unsigned.length) {
-    return { ok: false, message: `The request signature must cover the ${unsigned.join(' and ')} header${unsigned.length > 1 ? 's' : ''}: add ${unsigned.length > 1 ? 'them' : 'it'} to SignedHeaders.` };
+    return {
+      ok: false,
+      message: `The request signature must cover the ${unsigned.join(' and ')} header${unsigned.length > 1 ? 's' : ''}: add ${unsigned.length > 1 ? 'them' : 'it'} to SignedHeaders.`,
+    };
   }
   const amzDate = request.headers['x-amz-date'] ?? '';
   const signedAt = parseAmzDate(amzDate);
@@ -63,9 +72,22 @@ export async function verifySigV4(request: SignedRequest, account: LocalAccount,
     return { ok: false, message: 'Signature expired: x-amz-date is missing or more than 15 minutes from the server clock.' };
   }
   const headers = Object.fromEntries(signedNames.map((name) => [name, request.headers[name] ?? '']));
-  const signer = new SignatureV4({ service, region, credentials: { accessKeyId, secretAccessKey: account.secretAccessKey }, sha256: Hash.bind(null, 'sha256') });
+  const signer = new SignatureV4({
+    service,
+    region,
+    credentials: { accessKeyId, secretAccessKey: account.secretAccessKey },
+    sha256: Hash.bind(null, 'sha256'),
+  });
   const resigned = await signer.sign(
-    new HttpRequest({ method: request.method, protocol: request.url.protocol, hostname: request.url.hostname, path: request.url.pathname, query: Object.fromEntries(request.url.searchParams), headers, body: request.body }),
+    new HttpRequest({
+      method: request.method,
+      protocol: request.url.protocol,
+      hostname: request.url.hostname,
+      path: request.url.pathname,
+      query: Object.fromEntries(request.url.searchParams),
+      headers,
+      body: request.body,
+    }),
     { signingDate: signedAt },
   );
   const expected = /Signature=([0-9a-f]{64})/.exec(resigned.headers.authorization)?.[1] ?? '';

@@ -44,7 +44,11 @@ type Request =
   | ({ operation: 'Scan' } & ReadRequest);
 
 /** Merges the names and values of several expressions into one SDK input. */
-function expressionInput(parts: Partial<Record<'KeyConditionExpression' | 'FilterExpression' | 'ConditionExpression' | 'UpdateExpression' | 'ProjectionExpression', DynamoDBExpression | undefined>>) {
+function expressionInput(
+  parts: Partial<
+    Record<'KeyConditionExpression' | 'FilterExpression' | 'ConditionExpression' | 'UpdateExpression' | 'ProjectionExpression', DynamoDBExpression | undefined>
+  >,
+) {
   const input: Record<string, unknown> = {};
   const names: Record<string, string> = {};
   const values: Item = {};
@@ -78,17 +82,21 @@ export function dynamoDBDataSource(options: { client: DynamoDBClient; tableName:
     };
     const output =
       request.operation === 'Query'
-        ? await client.send(new QueryCommand({
-            ...common,
-            ScanIndexForward: request.scanIndexForward,
-            ...expressionInput({ KeyConditionExpression: request.query, FilterExpression: request.filter, ProjectionExpression: request.projection }),
-          }))
-        : await client.send(new ScanCommand({
-            ...common,
-            Segment: request.segment,
-            TotalSegments: request.totalSegments,
-            ...expressionInput({ FilterExpression: request.filter, ProjectionExpression: request.projection }),
-          }));
+        ? await client.send(
+            new QueryCommand({
+              ...common,
+              ScanIndexForward: request.scanIndexForward,
+              ...expressionInput({ KeyConditionExpression: request.query, FilterExpression: request.filter, ProjectionExpression: request.projection }),
+            }),
+          )
+        : await client.send(
+            new ScanCommand({
+              ...common,
+              Segment: request.segment,
+              TotalSegments: request.totalSegments,
+              ...expressionInput({ FilterExpression: request.filter, ProjectionExpression: request.projection }),
+            }),
+          );
     return {
       result: {
         items: (output.Items ?? []).map(fromMapValues),
@@ -101,7 +109,14 @@ export function dynamoDBDataSource(options: { client: DynamoDBClient; tableName:
   async function execute(request: Request): Promise<DataSourceOutcome> {
     switch (request.operation) {
       case 'GetItem': {
-        const output = await client.send(new GetItemCommand({ TableName, Key: request.key, ConsistentRead: request.consistentRead, ...expressionInput({ ProjectionExpression: request.projection }) }));
+        const output = await client.send(
+          new GetItemCommand({
+            TableName,
+            Key: request.key,
+            ConsistentRead: request.consistentRead,
+            ...expressionInput({ ProjectionExpression: request.projection }),
+          }),
+        );
         return { result: itemOrNull(output.Item) };
       }
       case 'PutItem': {
@@ -111,18 +126,32 @@ export function dynamoDBDataSource(options: { client: DynamoDBClient; tableName:
         return { result: fromMapValues(item) };
       }
       case 'UpdateItem': {
-        const output = await client.send(new UpdateItemCommand({ TableName, Key: request.key, ReturnValues: 'ALL_NEW', ...expressionInput({ UpdateExpression: request.update, ConditionExpression: request.condition }) }));
+        const output = await client.send(
+          new UpdateItemCommand({
+            TableName,
+            Key: request.key,
+            ReturnValues: 'ALL_NEW',
+            ...expressionInput({ UpdateExpression: request.update, ConditionExpression: request.condition }),
+          }),
+        );
         return { result: itemOrNull(output.Attributes) };
       }
       case 'DeleteItem': {
-        const output = await client.send(new DeleteItemCommand({ TableName, Key: request.key, ReturnValues: 'ALL_OLD', ...expressionInput({ ConditionExpression: request.condition }) }));
+        const output = await client.send(
+          new DeleteItemCommand({ TableName, Key: request.key, ReturnValues: 'ALL_OLD', ...expressionInput({ ConditionExpression: request.condition }) }),
+        );
         return { result: itemOrNull(output.Attributes) };
       }
       case 'Query':
       case 'Scan':
         return read(request);
       default:
-        return { error: { type: 'DynamoDB:UnsupportedOperation', message: `The local DynamoDB data source does not support operation "${(request as { operation: string }).operation}".` } };
+        return {
+          error: {
+            type: 'DynamoDB:UnsupportedOperation',
+            message: `The local DynamoDB data source does not support operation "${(request as { operation: string }).operation}".`,
+          },
+        };
     }
   }
 

@@ -87,7 +87,9 @@ export function lambdaDataSource(functionName: string, handler: LambdaHandler, c
     batch.settle.forEach((settle, i) => {
       if (outcome.error) return settle({ error: outcome.error });
       if (!Array.isArray(results) || results.length !== batch.payloads.length) {
-        return settle({ error: { type: 'Lambda:Unhandled', message: `A BatchInvoke of ${batch.payloads.length} payloads must answer a list of as many results.` } });
+        return settle({
+          error: { type: 'Lambda:Unhandled', message: `A BatchInvoke of ${batch.payloads.length} payloads must answer a list of as many results.` },
+        });
       }
       settle({ result: results[i] ?? null });
     });
@@ -121,7 +123,9 @@ export function lambdaDataSource(functionName: string, handler: LambdaHandler, c
       const { operation, payload } = request as { operation?: string; payload?: unknown };
       if (operation === 'Invoke') return call(payload ?? null);
       if (operation === 'BatchInvoke') return enqueue(payload ?? null, dataSourceCall);
-      return Promise.resolve({ error: { type: 'Lambda:Unsupported', message: `The Lambda data source supports operations "Invoke" and "BatchInvoke", not "${operation}".` } });
+      return Promise.resolve({
+        error: { type: 'Lambda:Unsupported', message: `The Lambda data source supports operations "Invoke" and "BatchInvoke", not "${operation}".` },
+      });
     },
   };
 }

@@ -45,7 +45,14 @@ const callerGroups = (caller: Caller): string[] => ((caller.identity as { groups
 const MAX_INVALIDATIONS_PER_REQUEST = 5;
 
 export function createEngine({ schema, resolvers, limits }: { schema: GraphQLSchema; resolvers: Map<string, PipelineResolver>; limits: RequestLimits }) {
-  const newContext = (caller: Caller): ExecutionContext => ({ caller, appended: [], mutationEvents: [], resolversRun: 0, invalidations: [], responseHeaders: newResponseHeaders() });
+  const newContext = (caller: Caller): ExecutionContext => ({
+    caller,
+    appended: [],
+    mutationEvents: [],
+    resolversRun: 0,
+    invalidations: [],
+    responseHeaders: newResponseHeaders(),
+  });
 
   // What each schema field needs, worked out on first use: its auth rule and its resolver (if any).
   const fieldPlans = new WeakMap<object, { access: FieldAccess; resolver?: PipelineResolver }>();
@@ -80,11 +87,17 @@ export function createEngine({ schema, resolvers, limits }: { schema: GraphQLSch
     const { resolver } = planOf(info);
     if (resolver) return resolveWith(resolver, source, args, context, info);
     return info.operation.operation === 'subscription' && !info.path.prev
-      ? (source as Record<string, unknown>)?.[info.fieldName] ?? null
+      ? ((source as Record<string, unknown>)?.[info.fieldName] ?? null)
       : defaultFieldResolver(source, args, context, info);
   };
 
-  const resolveWith = async (resolver: PipelineResolver, source: unknown, args: Record<string, unknown>, context: ExecutionContext, info: GraphQLResolveInfo) => {
+  const resolveWith = async (
+    resolver: PipelineResolver,
+    source: unknown,
+    args: Record<string, unknown>,
+    context: ExecutionContext,
+    info: GraphQLResolveInfo,
+  ) => {
     const isRoot = !info.path.prev;
     // A page's items each run their own resolvers: the count the document check could not know.
     if (++context.resolversRun > limits.resolverCount) {
@@ -119,10 +132,17 @@ export function createEngine({ schema, resolvers, limits }: { schema: GraphQLSch
     }
     if (info.operation.operation === 'mutation' && isRoot) {
       if (context.invalidations.length + (outcome.invalidations?.length ?? 0) > MAX_INVALIDATIONS_PER_REQUEST) {
-        throw new FieldResolutionError({ message: `extensions.invalidateSubscriptions may be called at most ${MAX_INVALIDATIONS_PER_REQUEST} times in a request.`, errorType: 'InvalidationLimitExceeded' });
+        throw new FieldResolutionError({
+          message: `extensions.invalidateSubscriptions may be called at most ${MAX_INVALIDATIONS_PER_REQUEST} times in a request.`,
+          errorType: 'InvalidationLimitExceeded',
+        });
       }
       context.invalidations.push(...(outcome.invalidations ?? []));
-      if (outcome.data) context.mutationEvents.push({ fieldName: info.fieldName, value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown> });
+      if (outcome.data)
+        context.mutationEvents.push({
+          fieldName: info.fieldName,
+          value: projectSelected(outcome.data, info.fieldNodes, info.fragments) as Record<string, unknown>,
+        });
     }
     return outcome.data;
   };

@@ -95,7 +95,14 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       const parsed = parseRequest(request);
       if ('errors' in parsed) return { errors: parsed.errors };
       if (parsed.operation.operation === 'subscription') {
-        return { errors: [requestError('Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.', 'ValidationError')] };
+        return {
+          errors: [
+            requestError(
+              'Subscriptions are served over the real-time WebSocket endpoint (<graphql endpoint>/realtime), not over HTTP POST.',
+              'ValidationError',
+            ),
+          ],
+        };
       }
       const context = newContext(caller);
       const executed = Promise.resolve(run(parsed.document, request, context));
@@ -117,12 +124,26 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       const parsed = parseRequest(request);
       if ('errors' in parsed) return { errors: parsed.errors };
       if (parsed.operation.operation !== 'subscription') {
-        return { errors: [requestError('Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.', 'ValidationError')] };
+        return {
+          errors: [
+            requestError(
+              'Only subscription operations can be started on the real-time endpoint; send queries and mutations over HTTP POST.',
+              'ValidationError',
+            ),
+          ],
+        };
       }
       const rootField = subscriptionRootField(parsed.operation.selectionSet, parsed.document);
       // Conditional root selections would make the field registered differ from the field authorized (or none run at all).
       if (conditionalRootSelection(parsed.operation.selectionSet, parsed.document)) {
-        return { errors: [requestError(`@skip and @include cannot be used on the subscription field ${rootField.name.value} or on a fragment holding it: subscribe to it, or do not start the subscription.`, 'ValidationError')] };
+        return {
+          errors: [
+            requestError(
+              `@skip and @include cannot be used on the subscription field ${rootField.name.value} or on a fragment holding it: subscribe to it, or do not start the subscription.`,
+              'ValidationError',
+            ),
+          ],
+        };
       }
       const context: ExecutionContext = { ...newContext(caller), subscribeOutcome: {} };
       // Executing the subscription once runs its resolver; the data is discarded, the filters and errors kept.
@@ -131,10 +152,21 @@ export function createGraphQLApi({ schema, resolvers, onMutation, onInvalidation
       if (response.errors?.length) return { errors: response.errors };
       // Never a subscription whose resolver (its authorization) did not run: a field graphql-js skipped, say.
       if (!context.subscribeOutcome?.authorized) {
-        return { errors: [requestError(`The subscription field ${rootField.name.value} was not resolved, so it cannot be authorized: it is refused.`, 'Unauthorized')] };
+        return {
+          errors: [requestError(`The subscription field ${rootField.name.value} was not resolved, so it cannot be authorized: it is refused.`, 'Unauthorized')],
+        };
       }
       const { filter, invalidationFilter } = context.subscribeOutcome;
-      return { subscription: prepareSubscription(schema, engine, { document: parsed.document, operation: parsed.operation, request, caller, filter, invalidationFilter }) };
+      return {
+        subscription: prepareSubscription(schema, engine, {
+          document: parsed.document,
+          operation: parsed.operation,
+          request,
+          caller,
+          filter,
+          invalidationFilter,
+        }),
+      };
     },
   };
 }

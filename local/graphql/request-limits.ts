@@ -80,13 +80,19 @@ export interface DocumentShape {
 }
 
 /** Refuses, before execution, an operation over the depth limit or selecting more resolvers than may run. */
-export function checkDocumentLimits(document: DocumentNode, operation: OperationDefinitionNode, shape: DocumentShape, limits: RequestLimits): AppSyncError | undefined {
-  const fragments = new Map(
-    document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]),
-  );
+export function checkDocumentLimits(
+  document: DocumentNode,
+  operation: OperationDefinitionNode,
+  shape: DocumentShape,
+  limits: RequestLimits,
+): AppSyncError | undefined {
+  const fragments = new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
   const { depth, resolvers, fields } = measurer(fragments, shape)(operation.selectionSet, shape.rootType);
   if (depth > limits.queryDepth) {
-    return requestError(`The query is ${depth} levels deep; this API allows at most ${limits.queryDepth}. Select fewer nested fields.`, 'QueryDepthLimitReached');
+    return requestError(
+      `The query is ${depth} levels deep; this API allows at most ${limits.queryDepth}. Select fewer nested fields.`,
+      'QueryDepthLimitReached',
+    );
   }
   if (resolvers > limits.resolverCount) return resolverLimitError();
   if (fields > MAX_SELECTED_FIELDS) {

@@ -82,7 +82,11 @@ const timestamp = new GraphQLScalarType({
 export const appsyncScalars: GraphQLScalarType[] = [
   stringScalar('AWSDate', 'an ISO 8601 date YYYY-MM-DD, optionally with an offset', (v) => isDate(v) && realDate(v)),
   stringScalar('AWSTime', 'an ISO 8601 time hh:mm[:ss[.sss]], optionally with an offset', matches(`${TIME}${OFFSET}?`)),
-  stringScalar('AWSDateTime', 'an ISO 8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with an offset, e.g. 2026-01-31T12:00:00.000Z', (v) => isDateTime(v) && realDate(v)),
+  stringScalar(
+    'AWSDateTime',
+    'an ISO 8601 date-time YYYY-MM-DDThh:mm[:ss[.sss]] with an offset, e.g. 2026-01-31T12:00:00.000Z',
+    (v) => isDateTime(v) && realDate(v),
+  ),
   stringScalar('AWSEmail', 'an email address like name@example.com', matches(String.raw`[^\s@]+@[^\s@]+\.[^\s@]+`)),
   stringScalar('AWSJSON', 'a string of valid JSON', validJson),
   stringScalar('AWSURL', 'an absolute URL with a scheme, like https://example.com/path', validUrl),

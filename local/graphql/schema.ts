@@ -6,14 +6,18 @@ import { appsyncScalars } from './scalars';
 
 /** schema.graphql (the deployed contract) with AppSync's scalars and directives declared and implemented. */
 export async function loadSchema(): Promise<GraphQLSchema> {
-  const [contract, appsync] = await Promise.all(
-    ['schema.graphql', 'appsync.graphql'].map((file) => readFile(path.join(projectRoot, 'schema', file), 'utf8')),
-  );
+  const [contract, appsync] = await Promise.all(['schema.graphql', 'appsync.graphql'].map((file) => readFile(path.join(projectRoot, 'schema', file), 'utf8')));
   const schema = buildSchema(`${contract}\n${appsync}`);
   const types = schema.getTypeMap();
   for (const scalar of appsyncScalars) {
     const declared = types[scalar.name];
-    if (declared) Object.assign(declared, { serialize: scalar.serialize, parseValue: scalar.parseValue, parseLiteral: scalar.parseLiteral, description: scalar.description });
+    if (declared)
+      Object.assign(declared, {
+        serialize: scalar.serialize,
+        parseValue: scalar.parseValue,
+        parseLiteral: scalar.parseLiteral,
+        description: scalar.description,
+      });
   }
   return schema;
 }

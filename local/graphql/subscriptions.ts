@@ -50,7 +50,11 @@ export interface AcceptedSubscription {
   invalidationFilter?: SubscriptionFilter;
 }
 
-export function prepareSubscription(schema: GraphQLSchema, engine: Engine, { document, operation, request, caller, filter, invalidationFilter }: AcceptedSubscription): PreparedSubscription {
+export function prepareSubscription(
+  schema: GraphQLSchema,
+  engine: Engine,
+  { document, operation, request, caller, filter, invalidationFilter }: AcceptedSubscription,
+): PreparedSubscription {
   const { newContext, run, respond, checkAccess, accessKey } = engine;
   const rootField = subscriptionRootField(operation.selectionSet, document);
   const fieldName = rootField.name.value;
@@ -74,9 +78,7 @@ export function prepareSubscription(schema: GraphQLSchema, engine: Engine, { doc
     },
     // A subscription without an invalidation filter is never invalidated.
     invalidatedBy: (invalidation) =>
-      invalidation.subscriptionField === fieldName &&
-      !!invalidationFilter?.filterGroup?.length &&
-      matchesFilter(invalidationFilter, invalidation.payload),
+      invalidation.subscriptionField === fieldName && !!invalidationFilter?.filterGroup?.length && matchesFilter(invalidationFilter, invalidation.payload),
     async render(event) {
       const context = newContext(caller);
       const result = await run(document, request, context, {
@@ -116,7 +118,8 @@ export function subscriptionRootField(selectionSet: SelectionSetNode, document: 
   throw new Error('A validated subscription has a root field');
 }
 
-const isConditional = (node: { directives?: readonly { name: { value: string } }[] }) => !!node.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
+const isConditional = (node: { directives?: readonly { name: { value: string } }[] }) =>
+  !!node.directives?.some((d) => d.name.value === 'skip' || d.name.value === 'include');
 
 /** Whether @skip or @include stands on the root field or on a fragment (inline or spread) around it. */
 export function conditionalRootSelection(selectionSet: SelectionSetNode, document: DocumentNode): boolean {

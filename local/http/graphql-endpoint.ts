@@ -30,7 +30,9 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, a
   try {
     request = JSON.parse(body);
   } catch {
-    return sendJson(res, 400, { errors: [requestError('The request body is not JSON: send {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')] });
+    return sendJson(res, 400, {
+      errors: [requestError('The request body is not JSON: send {"query": "…", "variables": {…}}.', 'MalformedHttpRequestException')],
+    });
   }
   const responseHeaders: Record<string, string> = {};
   const response = await api.execute(request, authentication.caller, responseHeaders);

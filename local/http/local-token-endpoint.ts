@@ -29,7 +29,10 @@ export async function handleLocalToken(req: IncomingMessage, res: ServerResponse
     return answer(res, 403, { errorType: 'Forbidden', message: 'Local tokens are given only to callers on this machine.' });
   }
   if (!/^application\/json\b/i.test(req.headers['content-type'] ?? '')) {
-    return answer(res, 415, { errorType: 'UnsupportedMediaType', message: 'Send JSON {"username": "…", "groups": ["project-42"]} with content-type application/json.' });
+    return answer(res, 415, {
+      errorType: 'UnsupportedMediaType',
+      message: 'Send JSON {"username": "…", "groups": ["project-42"]} with content-type application/json.',
+    });
   }
   let request: { username?: unknown; groups?: unknown };
   try {
@@ -43,7 +46,10 @@ export async function handleLocalToken(req: IncomingMessage, res: ServerResponse
     return answer(res, 400, { errorType: 'ValidationError', message: 'username must be 1 to 128 visible characters, no spaces.' });
   }
   if (!Array.isArray(groups) || !groups.every((g) => typeof g === 'string' && GROUP.test(g))) {
-    return answer(res, 400, { errorType: 'ValidationError', message: 'groups must be a list of group names such as "project-42" or "admins", without spaces.' });
+    return answer(res, 400, {
+      errorType: 'ValidationError',
+      message: 'groups must be a list of group names such as "project-42" or "admins", without spaces.',
+    });
   }
   answer(res, 200, { token: await sign({ username, groups: groups as string[] }), tokenType: 'access' });
 }

@@ -35,7 +35,10 @@ export async function serveRestUpload(
   const verified = token ? await verifyToken(token) : undefined;
   if (!verified?.ok) {
     const reason = !token ? 'no token was sent' : verified?.reason === 'expired' ? 'the token has expired' : 'the token is not a user-pool token of this API';
-    return refuseUnread(res, 401, { errorType: 'UnauthorizedException', message: `Unauthorized: ${reason}. Send "Authorization: Bearer <token>" (npm run token).` });
+    return refuseUnread(res, 401, {
+      errorType: 'UnauthorizedException',
+      message: `Unauthorized: ${reason}. Send "Authorization: Bearer <token>" (npm run token).`,
+    });
   }
   let body: string;
   try {

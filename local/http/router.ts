@@ -38,7 +38,8 @@ export interface RouterOptions {
   filesPageTarget?: DeployedPageTarget;
 }
 
-const pathOf = (req: IncomingMessage): string | undefined => (URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local').pathname : undefined);
+const pathOf = (req: IncomingMessage): string | undefined =>
+  URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local').pathname : undefined;
 
 /** The page talks to the origin it was loaded from (localhost or 127.0.0.1, http or https). */
 const originOf = (req: IncomingMessage) => `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
@@ -67,16 +68,31 @@ export function createRouter(options: RouterOptions) {
       res.writeHead(200, { 'content-type': asset.type, 'cache-control': 'max-age=3600' }).end(asset.body);
     } else if (req.method === 'GET' && pathname === FILES_PAGE_PATH) {
       const page = filesPage(
-        options.filesPageTarget ?? { graphqlUrl: `${originOf(req)}${GRAPHQL_PATH}`, region, apiKey: state.apiKey, localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`, userPool: state.userPool },
+        options.filesPageTarget ?? {
+          graphqlUrl: `${originOf(req)}${GRAPHQL_PATH}`,
+          region,
+          apiKey: state.apiKey,
+          localTokenUrl: `${originOf(req)}${LOCAL_TOKEN_PATH}`,
+          userPool: state.userPool,
+        },
       );
       // No framing by other pages (clickjacking of Delete).
-      res.writeHead(200, { 'content-type': 'text/html; charset=utf-8', 'cache-control': 'no-store', 'content-security-policy': "frame-ancestors 'none'", 'x-frame-options': 'DENY' }).end(page);
+      res
+        .writeHead(200, {
+          'content-type': 'text/html; charset=utf-8',
+          'cache-control': 'no-store',
+          'content-security-policy': "frame-ancestors 'none'",
+          'x-frame-options': 'DENY',
+        })
+        .end(page);
     } else if (req.method === 'GET' && pathname === FILES_SCRIPT_PATH) {
       res.writeHead(200, { 'content-type': 'text/javascript; charset=utf-8', 'cache-control': 'no-cache' }).end(await filesScript());
     } else if (req.method === 'GET' && pathname === jwksPath) {
       sendJson(res, 200, publicJwks(state.signingKey));
     } else {
-      sendJson(res, 404, { errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST ${GRAPHQL_PATH}.` }] });
+      sendJson(res, 404, {
+        errors: [{ errorType: 'NotFound', message: `No route for ${req.method} ${pathname}: the GraphQL endpoint is POST ${GRAPHQL_PATH}.` }],
+      });
     }
   };
 

@@ -116,7 +116,8 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     const framePrefix = `{"type":"data","id":${JSON.stringify(id)},"payload":`;
     return ({ json, bytes }: EncodedEvent) => {
       // As AppSync: an event over the limit is not delivered.
-      if (bytes > limits.maxEventBytes) return console.warn(`[realtime] event for subscription ${id} not delivered: ${bytes} bytes, over AppSync's ${limits.maxEventBytes}`);
+      if (bytes > limits.maxEventBytes)
+        return console.warn(`[realtime] event for subscription ${id} not delivered: ${bytes} bytes, over AppSync's ${limits.maxEventBytes}`);
       sendText(`${framePrefix}${json}}`);
     };
   };
@@ -142,9 +143,15 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     if (!handshakeAccepted()) return;
     if (subscriptions.has(id)) return sendError(id, [error('DuplicatedOperationError', `A subscription with id ${id} is already running on this connection.`)]);
     if (subscriptions.size >= limits.maxSubscriptions) {
-      return sendError(id, [error('MaxSubscriptionsReachedError', `Max number of ${limits.maxSubscriptions} subscriptions reached: stop one on this connection, or open another connection.`)]);
+      return sendError(id, [
+        error(
+          'MaxSubscriptionsReachedError',
+          `Max number of ${limits.maxSubscriptions} subscriptions reached: stop one on this connection, or open another connection.`,
+        ),
+      ]);
     }
-    if (typeof payload?.data !== 'string') return sendError(id, [error('MalformedRequest', 'A start message needs payload.data: the JSON string of {query, variables}.')]);
+    if (typeof payload?.data !== 'string')
+      return sendError(id, [error('MalformedRequest', 'A start message needs payload.data: the JSON string of {query, variables}.')]);
     let request: GraphQLRequest;
     try {
       request = JSON.parse(payload.data);
@@ -163,7 +170,10 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
       const outcome = await options.api.subscribe(request, authentication.caller);
       if (!current()) return;
       if ('errors' in outcome) return sendError(id, outcome.errors);
-      subscriptions.set(id, options.hub.add(outcome.subscription, deliver(id), () => stop(id)));
+      subscriptions.set(
+        id,
+        options.hub.add(outcome.subscription, deliver(id), () => stop(id)),
+      );
       idleDeadline = undefined;
       clearTimeout(idle);
       send({ type: 'start_ack', id });
@@ -194,7 +204,9 @@ export function serveRealtimeConnection(socket: WebSocket, handshake: Authentica
     if (message.type === 'connection_init') return init();
     if (message.type === 'start' && id) return start(id, message.payload);
     if (message.type === 'stop' && id) return stop(id);
-    sendError(id, [error('UnsupportedOperation', `Unsupported message ${JSON.stringify(message.type)}: send connection_init, start {id, payload} or stop {id}.`)]);
+    sendError(id, [
+      error('UnsupportedOperation', `Unsupported message ${JSON.stringify(message.type)}: send connection_init, start {id, payload} or stop {id}.`),
+    ]);
   }
 
   socket.on('message', (raw) => {

@@ -27,7 +27,8 @@ export function requireSignatures(server: Server, credentials: AccessKeyPair, re
   const account = { accountId: '000000000000', region, ...credentials };
   server.on('request', (req: IncomingMessage, res: ServerResponse) => {
     void (async () => {
-      if (req.headers.origin !== undefined) return refuse(res, 403, 'AccessDeniedException', 'Browser requests are not served: the embedded DynamoDB is for the local API and the AWS SDK.');
+      if (req.headers.origin !== undefined)
+        return refuse(res, 403, 'AccessDeniedException', 'Browser requests are not served: the embedded DynamoDB is for the local API and the AWS SDK.');
       if (req.headers.authorization === undefined) return refuse(res, 400, 'MissingAuthenticationTokenException', 'Request is missing Authentication Token');
       let body: Buffer;
       try {

@@ -14,7 +14,11 @@ import type { RecoveryReport } from './s3/stray-files';
  * go to a temporary folder removed on close. Requests must be signed with
  * `credentials` — never s3rver's well-known S3RVER key.
  */
-export async function startEmbeddedS3(options: { directory?: string; port?: number; credentials: AccessKeyPair }): Promise<EmbeddedService & { recovery: RecoveryReport }> {
+export async function startEmbeddedS3(options: {
+  directory?: string;
+  port?: number;
+  credentials: AccessKeyPair;
+}): Promise<EmbeddedService & { recovery: RecoveryReport }> {
   const directory = options.directory ?? (await mkdtemp(path.join(os.tmpdir(), 'codecraft-s3-')));
   const server = new S3rver({ address: '127.0.0.1', port: options.port ?? 0, directory, silent: true });
   const recovery = await extendS3rver(server, options.credentials);

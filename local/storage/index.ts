@@ -42,7 +42,11 @@ export interface EmbeddedStorageOptions {
 /** Starts dynalite and s3rver, and creates the file table and bucket when missing. */
 export async function startEmbeddedStorage(options: EmbeddedStorageOptions): Promise<EmbeddedStorage> {
   const region = options.region ?? 'us-east-1';
-  const dynamodb = await startEmbeddedDynamoDB({ directory: options.dataDir && path.join(options.dataDir, 'dynamodb'), credentials: options.credentials, region });
+  const dynamodb = await startEmbeddedDynamoDB({
+    directory: options.dataDir && path.join(options.dataDir, 'dynamodb'),
+    credentials: options.credentials,
+    region,
+  });
   const s3 = await startEmbeddedS3({ directory: options.dataDir && path.join(options.dataDir, 's3'), credentials: options.credentials });
   const location: StorageLocation = {
     region,

@@ -135,7 +135,13 @@ declare module 's3rver/lib/stores/filesystem.js' {
     getObject(bucket: string, key: string, options?: { start?: number; end?: number }): Promise<S3Object | null>;
     putObject(object: S3Object): Promise<StoredBody>;
     /** `replacementMetadata`: the request's headers when it replaces the metadata (x-amz-metadata-directive: REPLACE). */
-    copyObject(srcBucket: string, srcKey: string, destBucket: string, destKey: string, replacementMetadata: Record<string, unknown> | null): Promise<Record<string, string>>;
+    copyObject(
+      srcBucket: string,
+      srcKey: string,
+      destBucket: string,
+      destKey: string,
+      replacementMetadata: Record<string, unknown> | null,
+    ): Promise<Record<string, string>>;
     deleteObject(bucket: string, key: string): Promise<void>;
     initiateUpload(bucket: string, key: string, uploadId: string, metadata: Record<string, unknown>): Promise<void>;
     putPart(bucket: string, uploadId: string, partNumber: string | number, content: Readable): Promise<StoredBody>;
@@ -190,7 +196,14 @@ declare module 'dynalite/db/index.js' {
     table: TableDescription,
   ): { puts: { index: string; key: string; item: Item }[]; deletes: { index: string; key: string }[] };
   /** Patched in: an item and its index entries written (or deleted, item null) in one LevelDB batch. */
-  export function writeItem(store: Store, table: TableDescription, key: string, existingItem: Item | null, item: Item | null, callback: (error?: Error | null) => void): void;
+  export function writeItem(
+    store: Store,
+    table: TableDescription,
+    key: string,
+    existingItem: Item | null,
+    item: Item | null,
+    callback: (error?: Error | null) => void,
+  ): void;
 }
 
 declare module 'dynalite/actions/putItem.js' {

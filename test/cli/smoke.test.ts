@@ -24,7 +24,11 @@ interface Run {
 
 /** `npm run smoke` from `cwd` (not the repository: no cdk-outputs.json there), as after `npm start` with DATA_DIR=`dataDir`. */
 function smoke(cwd: string, dataDir: string, configHome: string): Promise<Run> {
-  const child = spawn(npm, ['--prefix', projectRoot, 'run', '-s', 'smoke'], { cwd, env: { ...process.env, DATA_DIR: dataDir, XDG_CONFIG_HOME: configHome }, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(npm, ['--prefix', projectRoot, 'run', '-s', 'smoke'], {
+    cwd,
+    env: { ...process.env, DATA_DIR: dataDir, XDG_CONFIG_HOME: configHome },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   let stdout = '';
   let stderr = '';
   child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
@@ -57,7 +61,11 @@ describe('npm run smoke', () => {
       expect(lines[3]).toMatch(/: createUploadUrl, 3 presigned parts, completeUpload, 34\.6 MB$/);
       expect(lines[7]).toMatch(/: 3 files, bytes identical \(sha256\)$/);
       expect(lines.at(-1)).toMatch(/^passed in \d+(\.\d)? m?s$/);
-      const listed = await postGraphQL(endpoints.graphqlUrl, { query: `{ filesByProject(projectID: "${projectID}") { items { fileID } } }` }, { 'x-api-key': endpoints.apiKey });
+      const listed = await postGraphQL(
+        endpoints.graphqlUrl,
+        { query: `{ filesByProject(projectID: "${projectID}") { items { fileID } } }` },
+        { 'x-api-key': endpoints.apiKey },
+      );
       expect(listed.body).toEqual({ data: { filesByProject: { items: [] } } });
     } finally {
       server.child.kill('SIGINT');

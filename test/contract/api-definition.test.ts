@@ -16,8 +16,7 @@ async function schemaRootFields(): Promise<string[]> {
   });
 }
 
-const codeFiles = async (dir: string) =>
-  (await readdir(path.join(projectRoot, dir))).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
+const codeFiles = async (dir: string) => (await readdir(path.join(projectRoot, dir))).filter((f) => f.endsWith('.ts')).map((f) => f.replace(/\.ts$/, ''));
 
 describe('the API definition', () => {
   it('gives every root field of the schema a resolver, and no resolver to a root field the schema lacks', async () => {

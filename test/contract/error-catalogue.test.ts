@@ -6,9 +6,7 @@ import { errorStatus } from '../../functions/core/errors';
 import { projectRoot } from '../../infra/bundle';
 import { fail } from '../../resolvers/lib/errors';
 
-const schema = buildSchema(
-  ['schema.graphql', 'appsync.graphql'].map((file) => readFileSync(path.join(projectRoot, 'schema', file), 'utf8')).join('\n'),
-);
+const schema = buildSchema(['schema.graphql', 'appsync.graphql'].map((file) => readFileSync(path.join(projectRoot, 'schema', file), 'utf8')).join('\n'));
 
 describe('the error catalogue', () => {
   it("is the schema's ErrorType enum: the Lambdas' statuses name each value, and the enum's description gives each its status", () => {

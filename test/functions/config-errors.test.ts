@@ -17,6 +17,10 @@ describe('readConfig', () => {
   });
 
   it('lets tests override any field', () => {
-    expect(readConfig({}, { filesTable: 't2', filesBucket: 'b2', s3ForcePathStyle: true })).toEqual({ filesTable: 't2', filesBucket: 'b2', s3ForcePathStyle: true });
+    expect(readConfig({}, { filesTable: 't2', filesBucket: 'b2', s3ForcePathStyle: true })).toEqual({
+      filesTable: 't2',
+      filesBucket: 'b2',
+      s3ForcePathStyle: true,
+    });
   });
 });

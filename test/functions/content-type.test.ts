@@ -50,10 +50,22 @@ describe('resolveContentType', () => {
   });
 
   it.each([
-    [PNG_BYTES, 'application/pdf', 'contentType "application/pdf" does not match the file\'s content, which is image/png. Declare "image/png", or omit contentType to have it detected.'],
-    [PDF_BYTES, 'text/plain', 'contentType "text/plain" does not match the file\'s content, which is application/pdf. Declare "application/pdf", or omit contentType to have it detected.'],
+    [
+      PNG_BYTES,
+      'application/pdf',
+      'contentType "application/pdf" does not match the file\'s content, which is image/png. Declare "image/png", or omit contentType to have it detected.',
+    ],
+    [
+      PDF_BYTES,
+      'text/plain',
+      'contentType "text/plain" does not match the file\'s content, which is application/pdf. Declare "application/pdf", or omit contentType to have it detected.',
+    ],
     [ZIP_BYTES, 'image/png', expect.stringContaining('which is application/zip')],
-    [TEXT_BYTES, 'image/png', 'contentType "image/png" does not match the file\'s content: the bytes are not image/png. Declare the file\'s real type, or omit contentType to have it detected.'],
+    [
+      TEXT_BYTES,
+      'image/png',
+      'contentType "image/png" does not match the file\'s content: the bytes are not image/png. Declare the file\'s real type, or omit contentType to have it detected.',
+    ],
     [TEXT_BYTES, 'application/pdf', expect.stringContaining('the bytes are not application/pdf')],
     [Buffer.from('<html>'), 'image/gif', expect.stringContaining('the bytes are not image/gif')],
   ])('refuses a declared type the bytes contradict (%#)', async (bytes, declared, message) => {

@@ -36,7 +36,13 @@ describe('reconcile', () => {
     const project = 'rec';
     const available = fileRow(project, new Date().toISOString());
     const { uploadedAt: _none, ...pendingBase } = fileRow(project, '');
-    const pending = { ...pendingBase, status: 'PENDING', createdAt: new Date().toISOString(), expiresAt: Math.floor(Date.now() / 1000) + 3600, uploaderKey: 'alice' };
+    const pending = {
+      ...pendingBase,
+      status: 'PENDING',
+      createdAt: new Date().toISOString(),
+      expiresAt: Math.floor(Date.now() / 1000) + 3600,
+      uploaderKey: 'alice',
+    };
     const bytesLost = fileRow(project, new Date().toISOString());
     // A retry of the same upload under another name: same fileID, another key, which its row does not name.
     const otherName = `projects/${project}/${available.fileID}/other-name.bin`;

@@ -34,9 +34,19 @@ function flakyAnnouncer(failures: number, failure: () => Error = () => new Graph
 /** The event API Gateway's JWT authorizer hands the Lambda for a user in `project-<projectID>`. */
 const restEvent = (projectID: string, fileName: string): RestUploadEvent =>
   ({
-    body: JSON.stringify({ file_content: Buffer.from(`bytes of ${fileName}`).toString('base64'), file_name: fileName, project_id: projectID, file_type: 'text' }),
+    body: JSON.stringify({
+      file_content: Buffer.from(`bytes of ${fileName}`).toString('base64'),
+      file_name: fileName,
+      project_id: projectID,
+      file_type: 'text',
+    }),
     isBase64Encoded: false,
-    requestContext: { authorizer: { jwt: { claims: { sub: 'sub-legacy', iss: 'local', 'cognito:username': 'legacy', 'cognito:groups': `[project-${projectID}]` }, scopes: null } }, http: { sourceIp: '127.0.0.1' } },
+    requestContext: {
+      authorizer: {
+        jwt: { claims: { sub: 'sub-legacy', iss: 'local', 'cognito:username': 'legacy', 'cognito:groups': `[project-${projectID}]` }, scopes: null },
+      },
+      http: { sourceIp: '127.0.0.1' },
+    },
   }) as unknown as RestUploadEvent;
 
 async function subscriber(projectID: string): Promise<RealtimeSession> {
@@ -44,13 +54,19 @@ async function subscriber(projectID: string): Promise<RealtimeSession> {
   const session = await openRealtime(local.server.realtimeUrl, auth);
   session.send({ type: 'connection_init' });
   expect((await session.next()).type).toBe('connection_ack');
-  session.send(startMessage('up', { query: 'subscription S($p: ID!) { onFileUploaded(projectID: $p) { fileID fileName } }', variables: { p: projectID } }, auth));
+  session.send(
+    startMessage('up', { query: 'subscription S($p: ID!) { onFileUploaded(projectID: $p) { fileID fileName } }', variables: { p: projectID } }, auth),
+  );
   expect(await session.next()).toEqual({ type: 'start_ack', id: 'up' });
   return session;
 }
 
 const upload = (event: RestUploadEvent, graphql: SignedGraphQL) =>
-  handleRestUpload(event, { awsRequestId: randomUUID() }, () => ({ uploads: storesFrom(localLambdaEnvironment(local.server.storage)), graphql, announceRetry: FAST }));
+  handleRestUpload(event, { awsRequestId: randomUUID() }, () => ({
+    uploads: storesFrom(localLambdaEnvironment(local.server.storage)),
+    graphql,
+    announceRetry: FAST,
+  }));
 
 describe('POST /upload announcing its file', () => {
   it('retries a failing announcement until it goes through, and the subscriber gets the event', async () => {
@@ -79,12 +95,18 @@ describe('POST /upload announcing its file', () => {
     expect(response.statusCode).toBe(200);
     expect(JSON.parse(response.body!)).toMatchObject({ message: 'File uploaded successfully', file: { fileName: 'lost.txt', projectID: 'ann-lost' } });
     expect(calls.count).toBe(FAST.retries + 1);
-    expect(error).toHaveBeenCalledWith('rest-upload: the file is stored but announceFileUploaded failed', expect.objectContaining({ fileID: JSON.parse(response.body!).file.fileID }));
+    expect(error).toHaveBeenCalledWith(
+      'rest-upload: the file is stored but announceFileUploaded failed',
+      expect.objectContaining({ fileID: JSON.parse(response.body!).file.fileID }),
+    );
   });
 
   it('does not retry a refusal another attempt cannot change (the role may not call the field)', async () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
-    const { graphql, calls } = flakyAnnouncer(Infinity, () => new GraphQLCallError(200, ['Unauthorized'], 'AppSync answered 200: Unauthorized: Not Authorized'));
+    const { graphql, calls } = flakyAnnouncer(
+      Infinity,
+      () => new GraphQLCallError(200, ['Unauthorized'], 'AppSync answered 200: Unauthorized: Not Authorized'),
+    );
 
     const response = await upload(restEvent('ann-refused', 'refused.txt'), graphql);
 

@@ -5,7 +5,12 @@ import { BundledFunction } from '../../infra/constructs/bundled-function';
 import { invocationContext } from '../../local/data-sources/lambda';
 import { startLocalServer } from '../../local/server';
 
-const settings = { filesTable: 'files', filesBucket: 'bucket', s3ForcePathStyle: true, graphqlUrl: 'https://example.appsync-api.eu-west-1.amazonaws.com/graphql' };
+const settings = {
+  filesTable: 'files',
+  filesBucket: 'bucket',
+  s3ForcePathStyle: true,
+  graphqlUrl: 'https://example.appsync-api.eu-west-1.amazonaws.com/graphql',
+};
 
 describe('the Lambda settings contract (functions/core/config.ts)', () => {
   it('writes the names its readers read', () => {

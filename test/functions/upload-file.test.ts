@@ -36,14 +36,18 @@ function realStores() {
   return { clients, deps: createStores(config, clients) };
 }
 
-
 /** What S3 does with `If-None-Match: *` and s3rver does not: refuse to overwrite an existing key. */
 function enforceIfNoneMatch(clients: StorageClients) {
   beforeCommand(clients.s3, 'PutObjectCommand', async (input) => {
     if (input.IfNoneMatch !== '*') return;
     const existing = await objectKeys(storage, input.Key);
     if (existing.includes(input.Key)) {
-      throw new S3ServiceException({ name: 'PreconditionFailed', $fault: 'client', $metadata: { httpStatusCode: 412 }, message: 'At least one of the pre-conditions you specified did not hold' });
+      throw new S3ServiceException({
+        name: 'PreconditionFailed',
+        $fault: 'client',
+        $metadata: { httpStatusCode: 412 },
+        message: 'At least one of the pre-conditions you specified did not hold',
+      });
     }
   });
 }
@@ -75,7 +79,9 @@ describe('uploadFile: a failed metadata write leaves neither object nor row', ()
       throw new Error('injected: S3 unavailable');
     });
 
-    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('orphan') }), uploaderFrom(alice), deps)).rejects.toThrow('injected: DynamoDB unavailable');
+    await expect(uploadFile(uploadInput({ projectID, contentBase64: base64('orphan') }), uploaderFrom(alice), deps)).rejects.toThrow(
+      'injected: DynamoDB unavailable',
+    );
 
     const orphans = await objectKeys(storage, `projects/${projectID}/`);
     expect(orphans).toEqual([expect.stringMatching(new RegExp(`^projects/${projectID}/[0-9a-f-]{36}/notes\\.txt$`))]);
@@ -235,8 +241,18 @@ describe('uploadFile: concurrent attempts with one clientToken', () => {
     expect((await readObject(storage, key)).bytes.toString()).toBe('hello');
 
     const row = {
-      fileID, projectID, fileName: 'notes.txt', fileType: 'text', contentType: 'application/octet-stream', size: 5,
-      sha256: sha256Hex(Buffer.from('hello')), s3Key: key, uploadedAt: '2026-01-01T00:00:00.000Z', uploadedBy: 'alice', status: 'AVAILABLE', clientToken: 't3',
+      fileID,
+      projectID,
+      fileName: 'notes.txt',
+      fileType: 'text',
+      contentType: 'application/octet-stream',
+      size: 5,
+      sha256: sha256Hex(Buffer.from('hello')),
+      s3Key: key,
+      uploadedAt: '2026-01-01T00:00:00.000Z',
+      uploadedBy: 'alice',
+      status: 'AVAILABLE',
+      clientToken: 't3',
     };
     await seedRows(storage, [row]);
     const { status: _status, clientToken: _token, ...file } = row;

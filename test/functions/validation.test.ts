@@ -93,14 +93,26 @@ describe('decodeBase64Strict', () => {
   });
 
   it.each([
-    ['junk Node would skip', 'aGVs*bG8=', 'f is not valid base64: character "*" at position 4 is not in the standard base64 alphabet (A-Z, a-z, 0-9, "+", "/", with "=" padding at the end; no spaces or line breaks).'],
+    [
+      'junk Node would skip',
+      'aGVs*bG8=',
+      'f is not valid base64: character "*" at position 4 is not in the standard base64 alphabet (A-Z, a-z, 0-9, "+", "/", with "=" padding at the end; no spaces or line breaks).',
+    ],
     ['a line break', 'aGVs\nbG8=', expect.stringContaining('character U+000A at position 4')],
     ['base64url', 'a-_A', expect.stringContaining('character "-" (base64url is not accepted: use "+" and "/") at position 1')],
     ['missing padding', 'aGk', 'f is not valid base64: its length must be a multiple of 4 (it is 3), with at most two "=" of padding, only at the end.'],
     ['padding in the middle', 'aG==aGk=', expect.stringContaining('only at the end')],
     ['three padding characters', 'a===', expect.stringContaining('only at the end')],
-    ['non-zero padding bits', 'aB==', 'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.'],
-    ['non-zero padding bits before one "="', 'aGVsbG9=', 'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.'],
+    [
+      'non-zero padding bits',
+      'aB==',
+      'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.',
+    ],
+    [
+      'non-zero padding bits before one "="',
+      'aGVsbG9=',
+      'f is not valid base64: the last 4-character group has non-zero padding bits; re-encode the file with a standard base64 encoder.',
+    ],
   ])('refuses %s', (_case, text, message) => {
     expect(refusal(() => decodeBase64Strict(text, 'f'))).toEqual({ errorType: 'ValidationError', message });
   });
@@ -117,7 +129,7 @@ describe('decodeBase64Strict', () => {
     // Valid encodings of random lengths, each damaged once with what lenient decoders forgive or misread.
     const damage = ['-', '_', '=', '==', ' ', '\n', '*', '\u00e9', '\u0141', '\u4141', 'A', '/'];
     let seed = 1;
-    const random = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+    const random = (n: number) => (seed = (seed * 1103515245 + 12345) % 2 ** 31) % n;
     for (let i = 0; i < 2_000; i += 1) {
       const valid = Buffer.from(Array.from({ length: random(12) }, () => random(256))).toString('base64');
       const at = random(valid.length + 1);

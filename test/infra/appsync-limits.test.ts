@@ -11,9 +11,7 @@ const tempDir = useTempDirs();
 describe('the schema AppSync is given', () => {
   it('refuses a description on the schema definition, and takes the same text as a comment', () => {
     const described = '"""The API."""\nschema { query: Query }\ntype Query { a: Int }';
-    expect(undocumentedSchemaConstructs(described)).toEqual([
-      'line 1: a description on the schema definition (GraphQL 2021 syntax); make it a # comment.',
-    ]);
+    expect(undocumentedSchemaConstructs(described)).toEqual(['line 1: a description on the schema definition (GraphQL 2021 syntax); make it a # comment.']);
     expect(() => assertAppSyncSchema(described, 'schema.graphql')).toThrow(/^schema\.graphql uses SDL AppSync does not document/);
     expect(undocumentedSchemaConstructs('# The API.\nschema { query: Query }\ntype Query { a: Int }')).toEqual([]);
   });
@@ -32,7 +30,7 @@ describe('the schema AppSync is given', () => {
   it('refuses descriptions and comments on enum values (aws-appsync-community issues 55 and 410)', () => {
     const sdl = ['type Query { a: Kind }', 'enum Kind {', '  "The first." A', '  # null', '  B', '}'].join('\n');
     expect(undocumentedSchemaConstructs(sdl)).toEqual([
-      'line 4: a # comment inside enum Kind; describe the values in the enum\'s description.',
+      "line 4: a # comment inside enum Kind; describe the values in the enum's description.",
       "line 3: a description on EnumValueDefinition A; describe the values in the enum's description.",
     ]);
   });

@@ -26,10 +26,14 @@ process.stdout.write(JSON.stringify(answer));
 
 async function invokeBundle(name: keyof typeof lambdas, event: unknown, env: Record<string, string>) {
   // Only what Lambda would set: nothing of this test process's environment (its credentials, endpoints) leaks in.
-  const { stdout, stderr } = await promisify(execFile)(process.execPath, ['--enable-source-maps', '--input-type=module', '-e', INVOKE, bundlePaths.lambda(name), JSON.stringify(event)], {
-    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
-    timeout: 15_000,
-  });
+  const { stdout, stderr } = await promisify(execFile)(
+    process.execPath,
+    ['--enable-source-maps', '--input-type=module', '-e', INVOKE, bundlePaths.lambda(name), JSON.stringify(event)],
+    {
+      env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', ...env },
+      timeout: 15_000,
+    },
+  );
   return { answer: JSON.parse(stdout) as unknown, stderr };
 }
 
@@ -48,21 +52,27 @@ describe('Lambda bundles', () => {
     const fake = createServer((request, response) => {
       seen.push(request.headers);
       request.resume();
-      response.writeHead(400, { 'content-type': 'application/x-amz-json-1.0' }).end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'refused by the test' }));
+      response
+        .writeHead(400, { 'content-type': 'application/x-amz-json-1.0' })
+        .end(JSON.stringify({ __type: 'com.amazonaws.dynamodb.v20120810#ValidationException', message: 'refused by the test' }));
     });
     await new Promise<void>((resolve) => fake.listen(0, '127.0.0.1', resolve));
     const endpoint = `http://127.0.0.1:${(fake.address() as AddressInfo).port}`;
     try {
-      const { answer } = await invokeBundle('deleteFile', { arguments: { fileID: '01JABCDEFGHJKMNPQRSTVWXYZ0' } }, {
-        FILES_TABLE: 'files',
-        FILES_BUCKET: 'bucket',
-        AWS_REGION: 'eu-west-1',
-        AWS_ENDPOINT_URL_DYNAMODB: endpoint,
-        AWS_ENDPOINT_URL_S3: endpoint,
-        AWS_ACCESS_KEY_ID: 'ASIAROLEKEYFROMLAMBDA',
-        AWS_SECRET_ACCESS_KEY: 'role-secret',
-        AWS_SESSION_TOKEN: 'role-session-token',
-      });
+      const { answer } = await invokeBundle(
+        'deleteFile',
+        { arguments: { fileID: '01JABCDEFGHJKMNPQRSTVWXYZ0' } },
+        {
+          FILES_TABLE: 'files',
+          FILES_BUCKET: 'bucket',
+          AWS_REGION: 'eu-west-1',
+          AWS_ENDPOINT_URL_DYNAMODB: endpoint,
+          AWS_ENDPOINT_URL_S3: endpoint,
+          AWS_ACCESS_KEY_ID: 'ASIAROLEKEYFROMLAMBDA',
+          AWS_SECRET_ACCESS_KEY: 'role-secret',
+          AWS_SESSION_TOKEN: 'role-session-token',
+        },
+      );
       expect(answer).toMatchObject({ error: { type: 'InternalFailure' } });
       expect(seen.length).toBeGreaterThan(0);
       for (const headers of seen) {

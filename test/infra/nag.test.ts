@@ -18,9 +18,7 @@ const readReport = (files: FilesApp): ValidationReport =>
 
 /** Every finding of one rule on one resource: `AwsSolutions-S10 CodeCraftFiles/Bucket/Resource`. */
 const findingsIn = (report: ValidationReport): string[] =>
-  report.pluginReports.flatMap((plugin) =>
-    plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}`)),
-  );
+  report.pluginReports.flatMap((plugin) => plugin.violations.flatMap((v) => v.violatingConstructs.map((c) => `${v.ruleName} ${c.constructPath}`)));
 
 /** The acknowledgments recorded under `root`: construct path → rule id → reason. */
 function acknowledgments(root: IConstruct): { path: string; id: string; reason: string }[] {
@@ -46,9 +44,7 @@ function acknowledgments(root: IConstruct): { path: string; id: string; reason: 
 function unacknowledgedFindings(stage: Stage): string[] {
   const checks = new AwsSolutionsChecks();
   Object.defineProperty(checks, 'isAcknowledged', { value: () => false });
-  return checks
-    .validateScope(stage)
-    .violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
+  return checks.validateScope(stage).violations.flatMap((v) => v.violatingResources.map((r) => `${v.ruleName} ${r.constructPath}`));
 }
 
 describe('cdk-nag AwsSolutions checks', () => {

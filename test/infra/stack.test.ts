@@ -164,8 +164,15 @@ describe('IAM', () => {
       {
         actions: ['appsync:GraphQL'],
         resource: joined(
-          'arn:', { Ref: 'AWS::Partition' }, ':appsync:', { Ref: 'AWS::Region' }, ':', { Ref: 'AWS::AccountId' },
-          ':apis/', apiId, '/types/Mutation/fields/announceFileUploaded',
+          'arn:',
+          { Ref: 'AWS::Partition' },
+          ':appsync:',
+          { Ref: 'AWS::Region' },
+          ':',
+          { Ref: 'AWS::AccountId' },
+          ':apis/',
+          apiId,
+          '/types/Mutation/fields/announceFileUploaded',
         ),
       },
     ]);
@@ -227,17 +234,13 @@ describe('IAM', () => {
       ['DownloadFunction', downloadFunction],
     ] as const;
     for (const [source, fn] of expected) {
-      expect(statementsOf(dataSourceRoleId(source)), source).toEqual([
-        { actions: ['lambda:InvokeFunction'], resource: getAtt(fn.function, 'Arn') },
-      ]);
+      expect(statementsOf(dataSourceRoleId(source)), source).toEqual([{ actions: ['lambda:InvokeFunction'], resource: getAtt(fn.function, 'Arn') }]);
     }
   });
 
   it("lets AppSync write to its API's log group only", () => {
     const { LogConfig } = propertiesOf(logicalId(files.stack.graphql.api));
-    const [[logGroupId]] = ofType('AWS::Logs::LogGroup').filter(([, g]) =>
-      JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/appsync/apis/'),
-    );
+    const [[logGroupId]] = ofType('AWS::Logs::LogGroup').filter(([, g]) => JSON.stringify(g.Properties.LogGroupName ?? '').includes('/aws/appsync/apis/'));
     expect(statementsOf(LogConfig.CloudWatchLogsRoleArn['Fn::GetAtt'][0])).toEqual([
       { actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resource: { 'Fn::GetAtt': [logGroupId, 'Arn'] } },
     ]);
@@ -301,7 +304,9 @@ describe('the reconciler', () => {
       Targets: [{ Arn: getAtt(bundled.function, 'Arn'), RetryPolicy: { MaximumRetryAttempts: 0 } }],
     });
     expect(propertiesOf(logicalId(bundled.function)).Timeout).toBe(300);
-    const [[, permission]] = ofType('AWS::Lambda::Permission').filter(([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(getAtt(bundled.function, 'Arn')));
+    const [[, permission]] = ofType('AWS::Lambda::Permission').filter(
+      ([, p]) => JSON.stringify(p.Properties.FunctionName) === JSON.stringify(getAtt(bundled.function, 'Arn')),
+    );
     expect(permission.Properties).toMatchObject({ Action: 'lambda:InvokeFunction', Principal: 'events.amazonaws.com', SourceArn: getAtt(rule, 'Arn') });
   });
 
@@ -452,9 +457,7 @@ describe('the outputs', () => {
       GraphQLUrl: getAtt(graphql.api, 'GraphQLUrl'),
       RealtimeUrl: getAtt(graphql.api, 'RealtimeUrl'),
       GraphQLApiId: getAtt(graphql.api, 'ApiId'),
-      RestUrl: joined(
-        'https://', ref(rest.httpApi), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/upload',
-      ),
+      RestUrl: joined('https://', ref(rest.httpApi), '.execute-api.', { Ref: 'AWS::Region' }, '.', { Ref: 'AWS::URLSuffix' }, '/upload'),
       UserPoolId: ref(auth.userPool),
       UserPoolClientId: ref(auth.client),
       BucketName: ref(storage.bucket),

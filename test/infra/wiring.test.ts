@@ -7,14 +7,7 @@ import { Template } from 'aws-cdk-lib/assertions';
 import { readdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  dataSources,
-  lambdas,
-  pipelineFunctions,
-  resolverCodeName,
-  resolvers,
-  type PipelineFunctionName,
-} from '../../infra/api-definition';
+import { dataSources, lambdas, pipelineFunctions, resolverCodeName, resolvers, type PipelineFunctionName } from '../../infra/api-definition';
 import { bundlePaths } from '../../infra/bundle';
 import { filesApp, getAtt, lambdasOf, logicalId, ref, type FilesApp } from './files-app';
 

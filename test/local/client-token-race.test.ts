@@ -21,14 +21,18 @@ async function race(fileNames: [string, string], contents: [Buffer, Buffer]) {
   const projectID = `race-${randomUUID().slice(0, 8)}`;
   const clientToken = randomUUID();
   const answers = await Promise.all(
-    contents.map((bytes, i) => call(UploadFileDocument, { input: { projectID, fileName: fileNames[i], fileType: 'bin', clientToken, contentBase64: bytes.toString('base64') } })),
+    contents.map((bytes, i) =>
+      call(UploadFileDocument, { input: { projectID, fileName: fileNames[i], fileType: 'bin', clientToken, contentBase64: bytes.toString('base64') } }),
+    ),
   );
   const clients = storageClients(server.storage);
   try {
     const { Contents } = await clients.s3.send(new ListObjectsV2Command({ Bucket: server.storage.bucketName, Prefix: `projects/${projectID}/` }));
     const keys = (Contents ?? []).map((object) => object.Key!);
     const stored = await Promise.all(
-      keys.map(async (Key) => sha256(await (await clients.s3.send(new GetObjectCommand({ Bucket: server.storage.bucketName, Key }))).Body!.transformToByteArray())),
+      keys.map(async (Key) =>
+        sha256(await (await clients.s3.send(new GetObjectCommand({ Bucket: server.storage.bucketName, Key }))).Body!.transformToByteArray()),
+      ),
     );
     return { answers: answers.map(({ body }) => body), keys, stored };
   } finally {

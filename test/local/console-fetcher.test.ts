@@ -37,7 +37,9 @@ describe('the console fetcher', () => {
     const fetcher = createAppSyncFetcher({ graphqlUrl: server.graphqlUrl, realtimeUrl: server.realtimeUrl, WebSocketImpl: WatchedWebSocket });
     const headers = { 'x-api-key': server.apiKey };
 
-    expect(await fetcher({ query: '{ filesByProject(projectID: "console") { items { fileID } } }' }, { headers })).toEqual({ data: { filesByProject: { items: [] } } });
+    expect(await fetcher({ query: '{ filesByProject(projectID: "console") { items { fileID } } }' }, { headers })).toEqual({
+      data: { filesByProject: { items: [] } },
+    });
 
     const before = server.activeSubscriptions();
     const events = fetcher({ query: 'subscription Watch { onFileUploaded(projectID: "console") { fileName } }', operationName: 'Watch' }, { headers });

@@ -61,7 +61,9 @@ describe('dynalite writes an item and its index entries atomically (patch-packag
     await run(updateItem, store, { Key: { fileID: { S: 'f1' } }, AttributeUpdates: { uploadedAt: { Action: 'PUT', Value: { S: '2026-02-02' } } } });
     await run(deleteItem, store, { Key: { fileID: { S: 'f1' } } });
 
-    const shape = writes.map((write) => write.map(({ type, key }) => `${type} ${key.startsWith(itemPrefix()) ? 'item' : key.startsWith(indexPrefix()) ? 'index' : key}`));
+    const shape = writes.map((write) =>
+      write.map(({ type, key }) => `${type} ${key.startsWith(itemPrefix()) ? 'item' : key.startsWith(indexPrefix()) ? 'index' : key}`),
+    );
     expect(shape).toEqual([
       ['put index', 'put item'],
       ['del index', 'put index', 'put item'],

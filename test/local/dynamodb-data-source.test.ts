@@ -11,7 +11,11 @@ import { useEmbeddedStorage } from '../support/storage';
 const storage = useEmbeddedStorage();
 /** One request to the data source; DynamoDB requests need no resolver context. */
 const invoke = (request: unknown) =>
-  dynamoDBDataSource({ client: storage.clients.dynamodb, tableName: storage.storage.tableName, tokens: nextTokenCodec(randomBytes(32)) }).invoke(request, {} as never, {} as never);
+  dynamoDBDataSource({ client: storage.clients.dynamodb, tableName: storage.storage.tableName, tokens: nextTokenCodec(randomBytes(32)) }).invoke(
+    request,
+    {} as never,
+    {} as never,
+  );
 
 describe('the local DynamoDB data source', () => {
   it("sends GetItem's consistentRead as DynamoDB's ConsistentRead, and leaves it out (eventually consistent) when not asked", async () => {
@@ -37,7 +41,12 @@ describe('the local DynamoDB data source', () => {
     });
     // As AppSync hands it over: ValidationException is not modeled by the Java SDK it uses (local/data-sources/dynamodb-errors.ts).
     expect(outcome).toEqual({
-      error: { type: 'DynamoDB:DynamoDbException', message: expect.stringMatching(/^Consistent reads are not supported on global secondary indexes \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/) },
+      error: {
+        type: 'DynamoDB:DynamoDbException',
+        message: expect.stringMatching(
+          /^Consistent reads are not supported on global secondary indexes \(Service: DynamoDb, Status Code: 400, Request ID: \S+\)$/,
+        ),
+      },
     });
   });
 });

@@ -39,9 +39,12 @@ describe('the embedded S3 authorization header', () => {
 });
 
 describe('the embedded S3 keys', () => {
-  it.each(['a/../../../escaped', '../escaped', 'a/./b', 'x/._S3rver_segments/y'])('refuses the key "%s", which a file system would resolve elsewhere, and writes nothing', async (key) => {
-    await expect(client.send(new PutObjectCommand({ Bucket: 'auth-bucket', Key: key, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
-    expect(existsSync(path.join(dataDir, 'escaped._S3rver_object'))).toBe(false);
-    expect(existsSync(path.join(dataDir, 's3', 'escaped._S3rver_object'))).toBe(false);
-  });
+  it.each(['a/../../../escaped', '../escaped', 'a/./b', 'x/._S3rver_segments/y'])(
+    'refuses the key "%s", which a file system would resolve elsewhere, and writes nothing',
+    async (key) => {
+      await expect(client.send(new PutObjectCommand({ Bucket: 'auth-bucket', Key: key, Body: 'x' }))).rejects.toMatchObject({ name: 'InvalidArgument' });
+      expect(existsSync(path.join(dataDir, 'escaped._S3rver_object'))).toBe(false);
+      expect(existsSync(path.join(dataDir, 's3', 'escaped._S3rver_object'))).toBe(false);
+    },
+  );
 });

@@ -15,7 +15,10 @@ const tempDir = useTempDirs();
 const Bucket = 'recovery-checks';
 const credentials = newAccessKeyPair();
 
-async function withS3<T>(directory: string, use: (client: S3Client, recovery: { leftoverFiles: number; objectsWithoutMetadata: number }) => Promise<T>): Promise<T> {
+async function withS3<T>(
+  directory: string,
+  use: (client: S3Client, recovery: { leftoverFiles: number; objectsWithoutMetadata: number }) => Promise<T>,
+): Promise<T> {
   const s3 = await startEmbeddedS3({ directory, credentials });
   const client = new S3Client({ endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true, credentials });
   try {
@@ -46,7 +49,13 @@ describe('the embedded S3 after a crash', () => {
       expect(await keysOf(client)).toEqual(['dir/kept.txt', 'dir/plain.txt']);
       const plain = await client.send(new GetObjectCommand({ Bucket, Key: 'dir/plain.txt' }));
       expect(await plain.Body!.transformToString()).toBe('dir/plain.txt');
-      expect((await readdir(folder)).sort()).toEqual(['kept.txt._S3rver_metadata.json', 'kept.txt._S3rver_object', 'kept.txt._S3rver_object.md5', 'plain.txt._S3rver_object', 'plain.txt._S3rver_object.md5']);
+      expect((await readdir(folder)).sort()).toEqual([
+        'kept.txt._S3rver_metadata.json',
+        'kept.txt._S3rver_object',
+        'kept.txt._S3rver_object.md5',
+        'plain.txt._S3rver_object',
+        'plain.txt._S3rver_object.md5',
+      ]);
     });
     await withS3(directory, async (_client, recovery) => expect(recovery).toEqual({ leftoverFiles: 0, objectsWithoutMetadata: 1 }));
   });

@@ -88,7 +88,12 @@ async function filesUnder(folder: string): Promise<string[]> {
   const entries = await readdir(folder, { recursive: true, withFileTypes: true });
   return entries
     .filter((entry) => !entry.isDirectory())
-    .map((entry) => path.relative(folder, path.join(entry.parentPath, entry.name)).replace(/\b[0-9a-f]{32}\b/g, '<upload>').replace(/\.[0-9a-f]{16}\b/g, '.<id>'))
+    .map((entry) =>
+      path
+        .relative(folder, path.join(entry.parentPath, entry.name))
+        .replace(/\b[0-9a-f]{32}\b/g, '<upload>')
+        .replace(/\.[0-9a-f]{16}\b/g, '.<id>'),
+    )
     .sort();
 }
 
@@ -130,7 +135,13 @@ describe('PutObject with a SHA-256 checksum', () => {
     const put = await client.send(new PutObjectCommand({ Bucket, Key, Body: body, ChecksumSHA256: sha256(body), ContentType: 'text/plain' }));
 
     expect(put).toMatchObject({ ETag: `"${md5Hex(body)}"`, ChecksumSHA256: sha256(body) });
-    expect(await head(Key)).toEqual({ size: body.length, contentType: 'text/plain', sha256: sha256(body), checksumType: 'FULL_OBJECT', etag: `"${md5Hex(body)}"` });
+    expect(await head(Key)).toEqual({
+      size: body.length,
+      contentType: 'text/plain',
+      sha256: sha256(body),
+      checksumType: 'FULL_OBJECT',
+      etag: `"${md5Hex(body)}"`,
+    });
     expect((await client.send(new HeadObjectCommand({ Bucket, Key }))).ChecksumSHA256).toBeUndefined();
     expect(await read(Key)).toEqual({ bytes: body, sha256: sha256(body), contentType: 'text/plain' });
     // A range is not the object: S3 answers no checksum for it.
@@ -202,7 +213,9 @@ describe('PutObject with a SHA-256 checksum', () => {
     await client.send(new PutObjectCommand({ Bucket, Key: source, Body: body, ChecksumSHA256: sha256(body), ContentType: 'text/plain' }));
 
     await client.send(new CopyObjectCommand({ Bucket, Key: copy, CopySource: `${Bucket}/${source}` }));
-    await client.send(new CopyObjectCommand({ Bucket, Key: replaced, CopySource: `${Bucket}/${source}`, MetadataDirective: 'REPLACE', ContentType: 'text/csv' }));
+    await client.send(
+      new CopyObjectCommand({ Bucket, Key: replaced, CopySource: `${Bucket}/${source}`, MetadataDirective: 'REPLACE', ContentType: 'text/csv' }),
+    );
 
     const expected = { size: body.length, sha256: sha256(body), checksumType: 'FULL_OBJECT', etag: `"${md5Hex(body)}"` };
     expect(await head(copy)).toEqual({ ...expected, contentType: 'text/plain' });
@@ -254,7 +267,9 @@ describe('PutObject with If-None-Match: *', () => {
       const types = ['text/a', 'text/b'];
 
       const outcomes = await Promise.allSettled(
-        bodies.map((Body, i) => client.send(new PutObjectCommand({ Bucket, Key, Body, ChecksumSHA256: sha256(Body), ContentType: types[i], IfNoneMatch: '*' }))),
+        bodies.map((Body, i) =>
+          client.send(new PutObjectCommand({ Bucket, Key, Body, ChecksumSHA256: sha256(Body), ContentType: types[i], IfNoneMatch: '*' })),
+        ),
       );
 
       const winner = outcomes.findIndex((outcome) => outcome.status === 'fulfilled');
@@ -337,7 +352,11 @@ describe('a presigned PUT that signs Content-Length and x-amz-checksum-sha256', 
     const unsigned = new URL(url.pathname, url.origin);
 
     expect(await errorOf(await fetch(elsewhere, { method: 'PUT', headers: headers(), body }))).toEqual(SignatureDoesNotMatch);
-    expect(await errorOf(await fetch(unsigned, { method: 'PUT', headers: headers(), body }))).toEqual({ status: 403, code: 'AccessDenied', message: 'Access Denied' });
+    expect(await errorOf(await fetch(unsigned, { method: 'PUT', headers: headers(), body }))).toEqual({
+      status: 403,
+      code: 'AccessDenied',
+      message: 'Access Denied',
+    });
     expect(await head(Key)).toBeUndefined();
   });
 
@@ -425,13 +444,23 @@ describe('multipart uploads with SHA-256 checksums', () => {
     const UploadId = await create(Key);
     const unchecked = s3Client({ requestChecksumCalculation: 'WHEN_REQUIRED' });
 
-    const wrong = await refusal(client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: 'abc', ChecksumSHA256: sha256(Buffer.from('xyz')) })));
+    const wrong = await refusal(
+      client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, Body: 'abc', ChecksumSHA256: sha256(Buffer.from('xyz')) })),
+    );
     const none = await refusal(unchecked.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 2, Body: 'abc' })));
     const crc32 = await refusal(client.send(new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 3, Body: 'abc' })));
 
     expect(wrong).toEqual(BadDigestSHA256);
-    expect(none).toEqual({ status: 400, code: 'InvalidRequest', message: 'Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: null' });
-    expect(crc32).toEqual({ status: 400, code: 'InvalidRequest', message: 'Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32' });
+    expect(none).toEqual({
+      status: 400,
+      code: 'InvalidRequest',
+      message: 'Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: null',
+    });
+    expect(crc32).toEqual({
+      status: 400,
+      code: 'InvalidRequest',
+      message: 'Checksum Type mismatch occurred, expected checksum Type: sha256, actual checksum Type: crc32',
+    });
     expect((await listParts(Key, UploadId)).Parts).toBeUndefined();
   });
 
@@ -455,12 +484,27 @@ describe('multipart uploads with SHA-256 checksums', () => {
     const bodies = [Buffer.from('one'), Buffer.from('two'), Buffer.from('three')];
     await Promise.all(bodies.map((body, i) => uploadPart(Key, UploadId, i + 1, Buffer.from('replaced later' + i))));
     await Promise.all(bodies.map((body, i) => uploadPart(Key, UploadId, i + 1, body)));
-    const expectedPart = (i: number) => ({ PartNumber: i + 1, ETag: `"${md5Hex(bodies[i])}"`, Size: bodies[i].length, ChecksumSHA256: sha256(bodies[i]), LastModified: expect.any(Date) });
+    const expectedPart = (i: number) => ({
+      PartNumber: i + 1,
+      ETag: `"${md5Hex(bodies[i])}"`,
+      Size: bodies[i].length,
+      ChecksumSHA256: sha256(bodies[i]),
+      LastModified: expect.any(Date),
+    });
 
     const first = await listParts(Key, UploadId, { MaxParts: 2 });
     const second = await listParts(Key, UploadId, { MaxParts: 2, PartNumberMarker: first.NextPartNumberMarker });
 
-    expect(first).toMatchObject({ Bucket, Key, UploadId, MaxParts: 2, IsTruncated: true, PartNumberMarker: '0', NextPartNumberMarker: '2', ChecksumAlgorithm: 'SHA256' });
+    expect(first).toMatchObject({
+      Bucket,
+      Key,
+      UploadId,
+      MaxParts: 2,
+      IsTruncated: true,
+      PartNumberMarker: '0',
+      NextPartNumberMarker: '2',
+      ChecksumAlgorithm: 'SHA256',
+    });
     expect(first.Parts).toEqual([expectedPart(0), expectedPart(1)]);
     expect(second).toMatchObject({ IsTruncated: false, PartNumberMarker: '2', NextPartNumberMarker: '3' });
     expect(second.Parts).toEqual([expectedPart(2)]);
@@ -487,7 +531,8 @@ describe('multipart uploads with SHA-256 checksums', () => {
     const InvalidPart = {
       status: 400,
       code: 'InvalidPart',
-      message: "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
+      message:
+        "One or more of the specified parts could not be found.  The part may not have been uploaded, or the specified entity tag may not match the part's entity tag.",
     };
 
     expect(await refusal(complete(Key, UploadId, [two, one]))).toEqual({
@@ -501,7 +546,8 @@ describe('multipart uploads with SHA-256 checksums', () => {
     expect(await refusal(complete(Key, UploadId, [{ ...one, ChecksumSHA256: undefined }]))).toEqual({
       status: 400,
       code: 'InvalidRequest',
-      message: 'The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.',
+      message:
+        'The upload was created using a sha256 checksum. The complete request must include the checksum for each part. It was missing for part 1 in the request.',
     });
     expect(await refusal(complete(Key, UploadId, [one, two]))).toEqual({
       status: 400,
@@ -524,10 +570,20 @@ describe('multipart uploads with SHA-256 checksums', () => {
       .update(Buffer.concat(bodies.map((body) => createHash('md5').update(body).digest())))
       .digest('hex')}-2"`;
 
-    const result = await complete(Key, UploadId, bodies.map((body, i) => completed(i + 1, body)));
+    const result = await complete(
+      Key,
+      UploadId,
+      bodies.map((body, i) => completed(i + 1, body)),
+    );
 
     expect(result).toMatchObject({ Bucket, Key, ETag: etag, ChecksumSHA256: composite, ChecksumType: 'COMPOSITE' });
-    expect(await head(Key)).toEqual({ size: 5 * MiB + bodies[1].length, contentType: 'application/x-parts', sha256: composite, checksumType: 'COMPOSITE', etag });
+    expect(await head(Key)).toEqual({
+      size: 5 * MiB + bodies[1].length,
+      contentType: 'application/x-parts',
+      sha256: composite,
+      checksumType: 'COMPOSITE',
+      etag,
+    });
     expect((await read(Key)).bytes.equals(Buffer.concat(bodies))).toBe(true);
     expect(await refusal(listParts(Key, UploadId))).toEqual(NoSuchUpload);
   });
@@ -536,10 +592,14 @@ describe('multipart uploads with SHA-256 checksums', () => {
     const Key = newKey('presigned-parts.bin');
     const UploadId = await create(Key);
     const part = Buffer.from('a presigned part');
-    const url = await getSignedUrl(client, new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, ContentLength: part.length, ChecksumSHA256: sha256(part) }), {
-      unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
-      signableHeaders: new Set(['content-length', 'x-amz-checksum-sha256']),
-    });
+    const url = await getSignedUrl(
+      client,
+      new UploadPartCommand({ Bucket, Key, UploadId, PartNumber: 1, ContentLength: part.length, ChecksumSHA256: sha256(part) }),
+      {
+        unhoistableHeaders: new Set(['x-amz-checksum-sha256']),
+        signableHeaders: new Set(['content-length', 'x-amz-checksum-sha256']),
+      },
+    );
     const other = Buffer.from('another one part');
 
     const wrongBytes = await fetch(url, { method: 'PUT', headers: { 'x-amz-checksum-sha256': sha256(part) }, body: other });
@@ -550,7 +610,9 @@ describe('multipart uploads with SHA-256 checksums', () => {
     expect(await errorOf(otherChecksum)).toEqual(SignatureDoesNotMatch);
     expect(right.status).toBe(200);
     expect([right.headers.get('etag'), right.headers.get('x-amz-checksum-sha256')]).toEqual([`"${md5Hex(part)}"`, sha256(part)]);
-    expect((await listParts(Key, UploadId)).Parts).toEqual([expect.objectContaining({ PartNumber: 1, ETag: `"${md5Hex(part)}"`, ChecksumSHA256: sha256(part) })]);
+    expect((await listParts(Key, UploadId)).Parts).toEqual([
+      expect.objectContaining({ PartNumber: 1, ETag: `"${md5Hex(part)}"`, ChecksumSHA256: sha256(part) }),
+    ]);
   });
 
   it('refuses to complete over an existing key with If-None-Match: *, keeping the object and the upload', async () => {
@@ -606,7 +668,9 @@ describe('a multipart upload completed without copying its parts', () => {
   }
 
   async function uploadInParts(bucket: string, Key: string, parts: Buffer[]) {
-    const { UploadId } = await ownClient.send(new CreateMultipartUploadCommand({ Bucket: bucket, Key, ChecksumAlgorithm: 'SHA256', ContentType: 'application/x-parts' }));
+    const { UploadId } = await ownClient.send(
+      new CreateMultipartUploadCommand({ Bucket: bucket, Key, ChecksumAlgorithm: 'SHA256', ContentType: 'application/x-parts' }),
+    );
     const uploaded = await Promise.all(
       parts.map((Body, i) => ownClient.send(new UploadPartCommand({ Bucket: bucket, Key, UploadId, PartNumber: i + 1, Body, ChecksumSHA256: sha256(Body) }))),
     );
@@ -663,7 +727,13 @@ describe('a multipart upload completed without copying its parts', () => {
     const listed = await ownClient.send(new ListObjectsV2Command({ Bucket: bucket }));
     const delimited = await ownClient.send(new ListObjectsV2Command({ Bucket: bucket, Delimiter: '/' }));
 
-    expect(headed).toMatchObject({ ContentLength: size, ETag: multipartEtag(bodies), ChecksumSHA256: compositeSha256, ChecksumType: 'COMPOSITE', ContentType: 'application/x-parts' });
+    expect(headed).toMatchObject({
+      ContentLength: size,
+      ETag: multipartEtag(bodies),
+      ChecksumSHA256: compositeSha256,
+      ChecksumType: 'COMPOSITE',
+      ContentType: 'application/x-parts',
+    });
     expect(listed.Contents?.map(({ Key, Size, ETag }) => ({ Key, Size, ETag }))).toEqual([
       { Key: 'dir/whole.bin', Size: size, ETag: multipartEtag(bodies) },
       { Key: 'plain.txt', Size: 5, ETag: `"${md5Hex(Buffer.from('plain'))}"` },
@@ -723,13 +793,17 @@ describe('a multipart upload completed without copying its parts', () => {
     await uploadInParts(bucket, 'source.bin', bodies);
 
     await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'copy.bin', CopySource: `${bucket}/source.bin` }));
-    await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'replaced.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/csv' }));
+    await ownClient.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'replaced.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/csv' }),
+    );
 
     const expected = { size, etag: multipartEtag(bodies), sha256: compositeSha256, checksumType: 'COMPOSITE' };
     expect(await headOf(bucket, 'copy.bin')).toEqual({ ...expected, contentType: 'application/x-parts' });
     expect(await headOf(bucket, 'replaced.bin')).toEqual({ ...expected, contentType: 'text/csv' });
     // Onto itself, replacing its metadata: the one object, in one segments folder.
-    await ownClient.send(new CopyObjectCommand({ Bucket: bucket, Key: 'source.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/plain' }));
+    await ownClient.send(
+      new CopyObjectCommand({ Bucket: bucket, Key: 'source.bin', CopySource: `${bucket}/source.bin`, MetadataDirective: 'REPLACE', ContentType: 'text/plain' }),
+    );
     expect(await headOf(bucket, 'source.bin')).toEqual({ ...expected, contentType: 'text/plain' });
     expect((await filesUnder(folder)).filter((file) => file.endsWith('segments.json'))).toHaveLength(3);
     await ownClient.send(new DeleteObjectCommand({ Bucket: bucket, Key: 'source.bin' }));
@@ -775,7 +849,13 @@ describe('a multipart upload completed without copying its parts', () => {
   async function headOf(bucket: string, Key: string) {
     try {
       const answer = await ownClient.send(new HeadObjectCommand({ Bucket: bucket, Key, ChecksumMode: 'ENABLED' }));
-      return { size: answer.ContentLength, contentType: answer.ContentType, sha256: answer.ChecksumSHA256, checksumType: answer.ChecksumType, etag: answer.ETag };
+      return {
+        size: answer.ContentLength,
+        contentType: answer.ContentType,
+        sha256: answer.ChecksumSHA256,
+        checksumType: answer.ChecksumType,
+        etag: answer.ETag,
+      };
     } catch (error) {
       if (error instanceof S3ServiceException && error.$metadata.httpStatusCode === 404) return undefined;
       throw error;
@@ -795,13 +875,22 @@ describe('the files behind the objects', () => {
       await refusal(ownClient.send(new PutObjectCommand({ Bucket, Key: 'refused.txt', Body: 'other', ChecksumSHA256: sha256(body) })));
       await refusal(ownClient.send(new PutObjectCommand({ Bucket, Key: 'kept.txt', Body: 'again', IfNoneMatch: '*' })));
       const [aborted, completed] = await Promise.all(
-        ['aborted.bin', 'whole.bin'].map(async (Key) => (await ownClient.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256' }))).UploadId!),
+        ['aborted.bin', 'whole.bin'].map(
+          async (Key) => (await ownClient.send(new CreateMultipartUploadCommand({ Bucket, Key, ChecksumAlgorithm: 'SHA256' }))).UploadId!,
+        ),
       );
-      const part = await ownClient.send(new UploadPartCommand({ Bucket, Key: 'whole.bin', UploadId: completed, PartNumber: 1, Body: body, ChecksumSHA256: sha256(body) }));
+      const part = await ownClient.send(
+        new UploadPartCommand({ Bucket, Key: 'whole.bin', UploadId: completed, PartNumber: 1, Body: body, ChecksumSHA256: sha256(body) }),
+      );
       await ownClient.send(new UploadPartCommand({ Bucket, Key: 'aborted.bin', UploadId: aborted, PartNumber: 1, Body: body, ChecksumSHA256: sha256(body) }));
       await ownClient.send(new AbortMultipartUploadCommand({ Bucket, Key: 'aborted.bin', UploadId: aborted }));
       await ownClient.send(
-        new CompleteMultipartUploadCommand({ Bucket, Key: 'whole.bin', UploadId: completed, MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumSHA256: sha256(body) }] } }),
+        new CompleteMultipartUploadCommand({
+          Bucket,
+          Key: 'whole.bin',
+          UploadId: completed,
+          MultipartUpload: { Parts: [{ PartNumber: 1, ETag: part.ETag, ChecksumSHA256: sha256(body) }] },
+        }),
       );
 
       const bucketFolder = path.join(directory, Bucket);

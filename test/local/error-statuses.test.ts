@@ -25,8 +25,15 @@ let bearer: Record<string, string>;
 
 const UUID = '[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}';
 const b64 = (bytes: string | Buffer) => Buffer.from(bytes).toString('base64');
-const legacy = (projectID: string, fields: Record<string, unknown> = {}) => ({ file_content: b64('hello'), file_name: 'a.txt', project_id: projectID, file_type: 'txt', ...fields });
-const upload = (input: Record<string, unknown>) => alice(UploadFileDocument, { input: { fileName: 'a.txt', fileType: 'txt', contentBase64: b64('hello'), ...input } });
+const legacy = (projectID: string, fields: Record<string, unknown> = {}) => ({
+  file_content: b64('hello'),
+  file_name: 'a.txt',
+  project_id: projectID,
+  file_type: 'txt',
+  ...fields,
+});
+const upload = (input: Record<string, unknown>) =>
+  alice(UploadFileDocument, { input: { fileName: 'a.txt', fileType: 'txt', contentBase64: b64('hello'), ...input } });
 
 /** A port nothing listens on. */
 async function closedPort(): Promise<number> {
@@ -58,7 +65,10 @@ afterAll(async () => {
 
 describe('request bodies at their limits', () => {
   const postGraphQLText = (body: string) =>
-    fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey }, body }).then(async (r) => ({ status: r.status, body: await r.json() }));
+    fetch(server.graphqlUrl, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': server.apiKey }, body }).then(async (r) => ({
+      status: r.status,
+      body: await r.json(),
+    }));
   /** A `{ __typename }` request padded to exactly `bytes`. */
   const graphqlOf = (bytes: number) => {
     const empty = JSON.stringify({ query: '{ __typename }', variables: { pad: '' } });
@@ -72,7 +82,18 @@ describe('request bodies at their limits', () => {
     expect(await postGraphQLText(atLimit)).toEqual({ status: 200, body: { data: { __typename: 'Query' } } });
     expect(await postGraphQLText(over)).toEqual({
       status: 413,
-      body: { errors: [{ path: null, data: null, errorType: 'PayloadTooLarge', errorInfo: null, locations: null, message: "The request is over AppSync's 1 MB limit (1048576 bytes)." }] },
+      body: {
+        errors: [
+          {
+            path: null,
+            data: null,
+            errorType: 'PayloadTooLarge',
+            errorInfo: null,
+            locations: null,
+            message: "The request is over AppSync's 1 MB limit (1048576 bytes).",
+          },
+        ],
+      },
     });
   });
 
@@ -94,7 +115,13 @@ describe('request bodies at their limits', () => {
     const atLimit = await restUpload(server.restUrl, restOf(10 * 1024 * 1024), bearer);
     const over = await restUpload(server.restUrl, restOf(10 * 1024 * 1024 + 1), bearer);
 
-    expect(atLimit).toEqual({ status: 413, body: { errorType: 'PayloadTooLarge', message: expect.stringMatching(/^file_content is 10,485,6\d\d characters; POST \/upload accepts at most 6,000,000/) } });
+    expect(atLimit).toEqual({
+      status: 413,
+      body: {
+        errorType: 'PayloadTooLarge',
+        message: expect.stringMatching(/^file_content is 10,485,6\d\d characters; POST \/upload accepts at most 6,000,000/),
+      },
+    });
     expect(over).toEqual({ status: 413, body: { errorType: 'PayloadTooLarge', message: 'The request is over the 10 MB an HTTP API accepts.' } });
   });
 });
@@ -108,19 +135,46 @@ describe('Conflict and NotFound', () => {
 
     expect(response).toEqual({
       status: 409,
-      body: { errorType: 'Conflict', message: `clientToken "reused" was already used for different content (file ${fileID}). Use a new clientToken for a new file.` },
+      body: {
+        errorType: 'Conflict',
+        message: `clientToken "reused" was already used for different content (file ${fileID}). Use a new clientToken for a new file.`,
+      },
     });
     expect(await objectKeys(storage.fixture, `projects/s/${fileID}/`)).toEqual([s3Key]);
   });
 
   it.each([
-    ['NotFound, for deleteFile of a missing file', () => alice(DeleteFileDocument, { fileID: '00000000-0000-4000-8000-000000000000' }), 'deleteFile', 'NotFound', 'No file has fileID 00000000-0000-4000-8000-000000000000: it may have been deleted already.'],
-    ['Conflict, for uploadFile reusing a clientToken for other content', () => upload({ projectID: 's', clientToken: 'reused', contentBase64: b64('third') }), 'uploadFile', 'Conflict', expect.stringMatching(/^clientToken "reused" was already used for different content/)],
+    [
+      'NotFound, for deleteFile of a missing file',
+      () => alice(DeleteFileDocument, { fileID: '00000000-0000-4000-8000-000000000000' }),
+      'deleteFile',
+      'NotFound',
+      'No file has fileID 00000000-0000-4000-8000-000000000000: it may have been deleted already.',
+    ],
+    [
+      'Conflict, for uploadFile reusing a clientToken for other content',
+      () => upload({ projectID: 's', clientToken: 'reused', contentBase64: b64('third') }),
+      'uploadFile',
+      'Conflict',
+      expect.stringMatching(/^clientToken "reused" was already used for different content/),
+    ],
   ])('GraphQL answers %s with 200 and the AppSync error shape', async (_case, attempt, field, errorType, message) => {
     const { status, body } = await attempt();
 
     expect(status).toBe(200);
-    expect(body).toEqual({ data: null, errors: [{ path: [field], data: null, errorType, errorInfo: null, locations: [{ line: expect.any(Number), column: expect.any(Number), sourceName: null }], message }] });
+    expect(body).toEqual({
+      data: null,
+      errors: [
+        {
+          path: [field],
+          data: null,
+          errorType,
+          errorInfo: null,
+          locations: [{ line: expect.any(Number), column: expect.any(Number), sourceName: null }],
+          message,
+        },
+      ],
+    });
   });
 });
 
@@ -133,7 +187,10 @@ describe('an announcement that cannot reach the API', () => {
 
     expect(response).toEqual({ status: 200, body: { message: 'File uploaded successfully', file: expect.objectContaining({ fileName: 'unannounced.txt' }) } });
     const { fileID, s3Key } = response.body.file;
-    expect(logged).toHaveBeenCalledWith('rest-upload: the file is stored but announceFileUploaded failed', expect.objectContaining({ fileID, error: expect.objectContaining({ message: 'fetch failed' }) }));
+    expect(logged).toHaveBeenCalledWith(
+      'rest-upload: the file is stored but announceFileUploaded failed',
+      expect.objectContaining({ fileID, error: expect.objectContaining({ message: 'fetch failed' }) }),
+    );
     expect((await readObject(storage.fixture, s3Key)).bytes.toString()).toBe('unannounced');
     const listed = await alice(FilesByProjectDocument, { projectID: 's' });
     expect(listed.body.data.filesByProject.items.map((file: { fileID: string }) => file.fileID)).toContain(fileID);
@@ -155,7 +212,16 @@ describe('storage gone', () => {
     expect(graphql.status).toBe(200);
     expect(graphql.body).toEqual({
       data: null,
-      errors: [{ path: ['uploadFile'], data: null, errorType: 'InternalFailure', errorInfo: null, locations: [expect.any(Object)], message: expect.stringMatching(failure) }],
+      errors: [
+        {
+          path: ['uploadFile'],
+          data: null,
+          errorType: 'InternalFailure',
+          errorInfo: null,
+          locations: [expect.any(Object)],
+          message: expect.stringMatching(failure),
+        },
+      ],
     });
     expect(await tableRows(storage.fixture, 's')).toEqual(rowsBefore);
   });

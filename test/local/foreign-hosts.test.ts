@@ -13,11 +13,14 @@ const local = useLocalServer();
 function send(path: string, host: string, method = 'GET', body = ''): Promise<{ status: number; text: string }> {
   const { port } = new URL(local.server.graphqlUrl);
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method, headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } }, (res) => {
-      let text = '';
-      res.on('data', (chunk) => (text += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      { host: '127.0.0.1', port, path, method, headers: { host, 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) } },
+      (res) => {
+        let text = '';
+        res.on('data', (chunk) => (text += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on('error', reject);
     req.end(body);
   });
@@ -46,7 +49,9 @@ describe('requests addressed to another host', () => {
 
   it('refuses a real-time upgrade addressed to another host', async () => {
     const { port } = new URL(local.server.graphqlUrl);
-    const answer = await rawExchange(`GET /graphql/realtime HTTP/1.1\r\nHost: evil.example:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`);
+    const answer = await rawExchange(
+      `GET /graphql/realtime HTTP/1.1\r\nHost: evil.example:${port}\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n`,
+    );
     expect(answer).toMatch(/^HTTP\/1\.1 421 /);
   });
 });

@@ -77,14 +77,19 @@ describe('subscriptions', () => {
     await api.execute({ query: 'mutation { put(id: "7", size: 3) { id } }' }, apiKey);
     await api.execute({ query: 'mutation { put(id: "8", size: 4) { id size } }' }, apiKey);
 
-    expect(events).toEqual([{ fieldName: 'put', value: { id: '7' } }, { fieldName: 'put', value: { id: '8', size: 4 } }]);
+    expect(events).toEqual([
+      { fieldName: 'put', value: { id: '7' } },
+      { fieldName: 'put', value: { id: '8', size: 4 } },
+    ]);
     expect(events.map((e) => prepared.subscription.matches(e))).toEqual([true, false]);
     expect(await prepared.subscription.render(events[0])).toEqual({ data: { onPut: { id: '7', size: null, __typename: 'Item' } } });
   });
 
   it('refuses queries on the real-time path and subscriptions over HTTP', async () => {
     expect(await api.subscribe({ query: '{ open { id } }' }, apiKey)).toEqual({ errors: [expect.objectContaining({ errorType: 'ValidationError' })] });
-    expect(await api.execute({ query: 'subscription { onPut { id } }' }, apiKey)).toEqual({ errors: [expect.objectContaining({ errorType: 'ValidationError' })] });
+    expect(await api.execute({ query: 'subscription { onPut { id } }' }, apiKey)).toEqual({
+      errors: [expect.objectContaining({ errorType: 'ValidationError' })],
+    });
   });
 });
 
@@ -109,8 +114,16 @@ describe("AppSync's per-request quotas", () => {
   it('counts the resolvers a list runs while executing, and answers the excess as AppSync does', async () => {
     const response = await api.execute({ query: '{ rows { id detail } }' }, apiKey);
 
-    expect(response.data).toEqual({ rows: [{ id: '1', detail: 'd' }, { id: '2', detail: 'd' }, { id: '3', detail: null }] });
-    expect(response.errors).toEqual([expect.objectContaining({ errorType: 'ResolverExecutionLimitReached', message: 'Resolver invocation limit reached.', path: ['rows', 2, 'detail'] })]);
+    expect(response.data).toEqual({
+      rows: [
+        { id: '1', detail: 'd' },
+        { id: '2', detail: 'd' },
+        { id: '3', detail: null },
+      ],
+    });
+    expect(response.errors).toEqual([
+      expect.objectContaining({ errorType: 'ResolverExecutionLimitReached', message: 'Resolver invocation limit reached.', path: ['rows', 2, 'detail'] }),
+    ]);
   });
 
   it('refuses, before running anything, a document that selects more resolvers than may run', async () => {
@@ -121,11 +134,17 @@ describe("AppSync's per-request quotas", () => {
 
   it('refuses a document nested deeper than queryDepth', async () => {
     expect((await api.execute({ query: '{ __schema { queryType { name } } }' }, apiKey)).errors).toEqual([
-      expect.objectContaining({ errorType: 'QueryDepthLimitReached', message: 'The query is 3 levels deep; this API allows at most 2. Select fewer nested fields.' }),
+      expect.objectContaining({
+        errorType: 'QueryDepthLimitReached',
+        message: 'The query is 3 levels deep; this API allows at most 2. Select fewer nested fields.',
+      }),
     ]);
   });
 
   it('answers a request still running when its time is up with ExecutionTimeout', async () => {
-    expect(await api.execute({ query: '{ slow }' }, apiKey)).toEqual({ data: null, errors: [expect.objectContaining({ errorType: 'ExecutionTimeout', message: 'Execution timed out.' })] });
+    expect(await api.execute({ query: '{ slow }' }, apiKey)).toEqual({
+      data: null,
+      errors: [expect.objectContaining({ errorType: 'ExecutionTimeout', message: 'Execution timed out.' })],
+    });
   });
 });

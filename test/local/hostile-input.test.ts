@@ -158,7 +158,14 @@ describe('names, ids and limits', () => {
 });
 
 describe('tokens and signatures', () => {
-  const post = (headers: Record<string, string>) => leavesStorageAlone(() => postGraphQL(server.graphqlUrl, { query: UploadFileDocument.toString(), variables: { input: { projectID: 'p', fileName: 'a.txt', fileType: 'txt', contentBase64: b64('x') } } }, headers));
+  const post = (headers: Record<string, string>) =>
+    leavesStorageAlone(() =>
+      postGraphQL(
+        server.graphqlUrl,
+        { query: UploadFileDocument.toString(), variables: { input: { projectID: 'p', fileName: 'a.txt', fileType: 'txt', contentBase64: b64('x') } } },
+        headers,
+      ),
+    );
 
   it.each([
     ['no credentials', async () => ({})],
@@ -172,7 +179,13 @@ describe('tokens and signatures', () => {
     ['an unsigned token (alg none)', async () => ({ authorization: `${b64('{"alg":"none"}')}.${b64(JSON.stringify(completeClaims()))}.` })],
     ["SigV4 with s3rver's well-known S3RVER key", async () => signedHeaders({ accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' })],
     ['SigV4 that does not sign host', async () => signedHeaders(server.storage.credentials, { omitHost: true })],
-    ['SigV4 whose SignedHeaders leave out x-amz-date', async () => ({ authorization: `AWS4-HMAC-SHA256 Credential=${server.storage.credentials.accessKeyId}/20260101/us-east-1/appsync/aws4_request, SignedHeaders=content-type;host, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate() })],
+    [
+      'SigV4 whose SignedHeaders leave out x-amz-date',
+      async () => ({
+        authorization: `AWS4-HMAC-SHA256 Credential=${server.storage.credentials.accessKeyId}/20260101/us-east-1/appsync/aws4_request, SignedHeaders=content-type;host, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': amzDate(),
+      }),
+    ],
   ])('refuses %s with 401 UnauthorizedException', async (_case, headers) => {
     const { status, body } = await post(await headers());
 
@@ -201,7 +214,9 @@ async function signedHeaders(credentials: { accessKeyId: string; secretAccessKey
   const body = JSON.stringify({ query: '{ __typename }' });
   const signer = new SignatureV4({ service: 'appsync', region: server.storage.region, credentials, sha256: Hash.bind(null, 'sha256') });
   const headers: Record<string, string> = { 'content-type': 'application/json', ...(options.omitHost ? {} : { host: url.host }) };
-  const signed = await signer.sign(new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, headers, body }));
+  const signed = await signer.sign(
+    new HttpRequest({ method: 'POST', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, headers, body }),
+  );
   return signed.headers as Record<string, string>;
 }
 
@@ -232,7 +247,10 @@ describe("other projects' files", () => {
 
   it('deleteFile and completeUpload tell an outsider nothing a missing fileID would not', async () => {
     const missing = '00000000-0000-4000-8000-000000000000';
-    const [deleteOther, deleteMissing] = await Promise.all([mallory(DeleteFileDocument, { fileID: file.fileID }), mallory(DeleteFileDocument, { fileID: missing })]);
+    const [deleteOther, deleteMissing] = await Promise.all([
+      mallory(DeleteFileDocument, { fileID: file.fileID }),
+      mallory(DeleteFileDocument, { fileID: missing }),
+    ]);
     const [completeOther, completeMissing] = await Promise.all([
       mallory(CompleteUploadDocument, { input: { fileID: ticket.fileID } }),
       mallory(CompleteUploadDocument, { input: { fileID: missing } }),
@@ -262,11 +280,31 @@ describe('subscriptions', () => {
     ['onFileUploaded', 'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) { fileID } }', 'Unauthorized'],
     ['onFileDeleted', 'subscription ($projectID: ID!) { onFileDeleted(projectID: $projectID) { fileID } }', 'Unauthorized'],
     ['@skip(if: true) on the field', 'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) @skip(if: true) { fileID } }', 'ValidationError'],
-    ['@include(if: false) on the field', 'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) @include(if: false) { fileID } }', 'ValidationError'],
-    ['@skip on an inline fragment around the field', 'subscription ($projectID: ID!) { ... @skip(if: true) { onFileUploaded(projectID: $projectID) { fileID } } }', 'ValidationError'],
-    ['@include(if: false) on a fragment spread', 'subscription ($projectID: ID!) { ...F @include(if: false) } fragment F on Subscription { onFileUploaded(projectID: $projectID) { fileID } }', 'ValidationError'],
-    ['a skipped field beside one it may subscribe to', 'subscription ($projectID: ID!) { ... on Subscription @skip(if: true) { a: onFileUploaded(projectID: $projectID) { fileID } } onFileUploaded(projectID: "other") { fileID } }', 'ValidationError'],
-    ['@include driven by a variable', 'subscription ($projectID: ID!, $on: Boolean = true) { onFileUploaded(projectID: $projectID) @include(if: $on) { fileID } }', 'ValidationError'],
+    [
+      '@include(if: false) on the field',
+      'subscription ($projectID: ID!) { onFileUploaded(projectID: $projectID) @include(if: false) { fileID } }',
+      'ValidationError',
+    ],
+    [
+      '@skip on an inline fragment around the field',
+      'subscription ($projectID: ID!) { ... @skip(if: true) { onFileUploaded(projectID: $projectID) { fileID } } }',
+      'ValidationError',
+    ],
+    [
+      '@include(if: false) on a fragment spread',
+      'subscription ($projectID: ID!) { ...F @include(if: false) } fragment F on Subscription { onFileUploaded(projectID: $projectID) { fileID } }',
+      'ValidationError',
+    ],
+    [
+      'a skipped field beside one it may subscribe to',
+      'subscription ($projectID: ID!) { ... on Subscription @skip(if: true) { a: onFileUploaded(projectID: $projectID) { fileID } } onFileUploaded(projectID: "other") { fileID } }',
+      'ValidationError',
+    ],
+    [
+      '@include driven by a variable',
+      'subscription ($projectID: ID!, $on: Boolean = true) { onFileUploaded(projectID: $projectID) @include(if: $on) { fileID } }',
+      'ValidationError',
+    ],
   ])("an outsider's %s is refused and never registered", async (_case, query, errorType) => {
     const { answer, registered } = await subscribe(query);
 
@@ -281,7 +319,8 @@ describe('POST /upload', () => {
       const response = await fetch(server.restUrl, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body });
       return { status: response.status, body: (await response.json()) as Json };
     });
-  const legacy = (fields: Record<string, unknown> = {}) => JSON.stringify({ file_content: b64('hi'), file_name: 'a.txt', project_id: 'p', file_type: 'txt', ...fields });
+  const legacy = (fields: Record<string, unknown> = {}) =>
+    JSON.stringify({ file_content: b64('hi'), file_name: 'a.txt', project_id: 'p', file_type: 'txt', ...fields });
 
   it.each([
     ['no token, with a body over the limit: refused before the body is read', () => postUpload('x'.repeat(11 * 1024 * 1024)), 401, 'UnauthorizedException'],
@@ -334,7 +373,9 @@ describe('protocol abuse', () => {
   });
 
   it('refuses a GraphQL body over 1 MB with 413', async () => {
-    const { status, body } = await leavesStorageAlone(() => postGraphQL(server.graphqlUrl, { query: '{ __typename }', variables: { pad: 'x'.repeat(1_048_576) } }, { 'x-api-key': server.apiKey }));
+    const { status, body } = await leavesStorageAlone(() =>
+      postGraphQL(server.graphqlUrl, { query: '{ __typename }', variables: { pad: 'x'.repeat(1_048_576) } }, { 'x-api-key': server.apiKey }),
+    );
 
     expect(status).toBe(413);
     expect(body.errors[0].errorType).toBe('PayloadTooLarge');
@@ -343,10 +384,14 @@ describe('protocol abuse', () => {
   it('refuses a request addressed to another host name with 421', async () => {
     // fetch always sends the URL's own host: a plain request names another, as a DNS-rebinding page's would.
     const status = await new Promise<number | undefined>((resolve, reject) => {
-      const request = http.request(server.graphqlUrl, { method: 'POST', headers: { host: 'attacker.example', 'x-api-key': server.apiKey, 'content-type': 'application/json' } }, (response) => {
-        response.resume();
-        resolve(response.statusCode);
-      });
+      const request = http.request(
+        server.graphqlUrl,
+        { method: 'POST', headers: { host: 'attacker.example', 'x-api-key': server.apiKey, 'content-type': 'application/json' } },
+        (response) => {
+          response.resume();
+          resolve(response.statusCode);
+        },
+      );
       request.on('error', reject).end('{"query":"{ __typename }"}');
     });
 
@@ -354,11 +399,21 @@ describe('protocol abuse', () => {
   });
 
   it('lets a configured origin send tokens, and any other origin only API keys', async () => {
-    const preflight = (origin: string) => fetch(server.graphqlUrl, { method: 'OPTIONS', headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' } });
+    const preflight = (origin: string) =>
+      fetch(server.graphqlUrl, {
+        method: 'OPTIONS',
+        headers: { origin, 'access-control-request-method': 'POST', 'access-control-request-headers': 'authorization' },
+      });
     const [configured, foreign] = await Promise.all([preflight(TRUSTED_ORIGIN), preflight('https://attacker.example')]);
 
-    expect([configured.headers.get('access-control-allow-origin'), configured.headers.get('access-control-allow-headers')]).toEqual([TRUSTED_ORIGIN, expect.stringContaining('authorization')]);
-    expect([foreign.headers.get('access-control-allow-origin'), foreign.headers.get('access-control-allow-headers')]).toEqual(['*', 'content-type, x-api-key, x-amz-user-agent']);
+    expect([configured.headers.get('access-control-allow-origin'), configured.headers.get('access-control-allow-headers')]).toEqual([
+      TRUSTED_ORIGIN,
+      expect.stringContaining('authorization'),
+    ]);
+    expect([foreign.headers.get('access-control-allow-origin'), foreign.headers.get('access-control-allow-headers')]).toEqual([
+      '*',
+      'content-type, x-api-key, x-amz-user-agent',
+    ]);
   });
 
   it('never lets a foreign page read an answer to a request carrying a token', async () => {
@@ -374,7 +429,9 @@ describe('protocol abuse', () => {
   it("refuses the embedded S3 requests signed with s3rver's well-known key, V4 or V2", async () => {
     const key = `${file.s3Key}`;
     const v4 = await signedS3Get(key, { accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER' });
-    const v2 = await fetch(`${server.storage.s3Endpoint}/${server.storage.bucketName}/${key}`, { headers: { authorization: 'AWS S3RVER:c2lnbmF0dXJl', date: new Date().toUTCString() } });
+    const v2 = await fetch(`${server.storage.s3Endpoint}/${server.storage.bucketName}/${key}`, {
+      headers: { authorization: 'AWS S3RVER:c2lnbmF0dXJl', date: new Date().toUTCString() },
+    });
 
     expect(v4.status).toBe(403);
     expect(await v4.text()).toContain('<Code>InvalidAccessKeyId</Code>');
@@ -392,9 +449,23 @@ describe('the embedded DynamoDB', () => {
     });
 
   it.each([
-    ['a web page (Origin), even with a signature-shaped header', { origin: 'https://attacker.example', authorization: `AWS4-HMAC-SHA256 Credential=x/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}` }, 403],
+    [
+      'a web page (Origin), even with a signature-shaped header',
+      {
+        origin: 'https://attacker.example',
+        authorization: `AWS4-HMAC-SHA256 Credential=x/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host, Signature=${'0'.repeat(64)}`,
+      },
+      403,
+    ],
     ['no signature', {}, 400],
-    ['a signature by another key', { authorization: `AWS4-HMAC-SHA256 Credential=AKIAOTHERKEY00000000/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`, 'x-amz-date': amzDate() }, 400],
+    [
+      'a signature by another key',
+      {
+        authorization: `AWS4-HMAC-SHA256 Credential=AKIAOTHERKEY00000000/20000101/us-east-1/dynamodb/aws4_request, SignedHeaders=host;x-amz-date, Signature=${'0'.repeat(64)}`,
+        'x-amz-date': amzDate(),
+      },
+      400,
+    ],
   ])('refuses %s, answering no row and no CORS', async (_case, headers, status) => {
     const response = await scan(headers);
     const text = await response.text();
@@ -409,7 +480,14 @@ async function signedS3Get(key: string, credentials: { accessKeyId: string; secr
   const url = new URL(`${server.storage.s3Endpoint}/${server.storage.bucketName}/${key.split('/').map(encodeURIComponent).join('/')}`);
   const signer = new SignatureV4({ service: 's3', region: server.storage.region, credentials, sha256: Hash.bind(null, 'sha256'), uriEscapePath: false });
   const signed = await signer.sign(
-    new HttpRequest({ method: 'GET', protocol: url.protocol, hostname: url.hostname, port: Number(url.port), path: url.pathname, headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' } }),
+    new HttpRequest({
+      method: 'GET',
+      protocol: url.protocol,
+      hostname: url.hostname,
+      port: Number(url.port),
+      path: url.pathname,
+      headers: { host: url.host, 'x-amz-content-sha256': 'UNSIGNED-PAYLOAD' },
+    }),
   );
   return fetch(url, { headers: signed.headers });
 }

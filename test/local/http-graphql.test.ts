@@ -7,7 +7,9 @@ import { iamClient, postGraphQL, useLocalServer } from '../support/local-server'
 
 const local = useLocalServer();
 const listQuery = { query: 'query List($p: ID!) { filesByProject(projectID: $p) { items { fileID fileName } nextToken } }', variables: { p: 'web' } };
-const unauthorized = (message: string) => ({ errors: [{ path: null, data: null, errorType: 'UnauthorizedException', errorInfo: null, locations: null, message }] });
+const unauthorized = (message: string) => ({
+  errors: [{ path: null, data: null, errorType: 'UnauthorizedException', errorInfo: null, locations: null, message }],
+});
 
 describe('POST /graphql', () => {
   it('answers an API-key caller with data, __typename included', async () => {
@@ -15,7 +17,11 @@ describe('POST /graphql', () => {
     const row = fileRow('web', '2026-05-01T00:00:00.000Z');
     await seedRows({ storage: { ...server.storage, close: async () => {} }, clients: storageClients(server.storage) }, [row]);
 
-    const response = await postGraphQL(server.graphqlUrl, { ...listQuery, query: listQuery.query.replace('nextToken }', 'nextToken __typename }') }, { 'X-Api-Key': server.apiKey });
+    const response = await postGraphQL(
+      server.graphqlUrl,
+      { ...listQuery, query: listQuery.query.replace('nextToken }', 'nextToken __typename }') },
+      { 'X-Api-Key': server.apiKey },
+    );
 
     expect(response).toEqual({
       status: 200,
@@ -26,7 +32,11 @@ describe('POST /graphql', () => {
   it.each([
     ['a wrong API key', { 'x-api-key': 'da2-wrong' }, 'You are not authorized to make this call: the x-api-key is not a key of this API.'],
     ['no credentials', {}, 'Missing authorization header: send x-api-key, or a user-pool token in authorization.'],
-    ['a malformed SigV4 header', { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/appsync/aws4_request' }, 'The SigV4 authorization header is malformed.'],
+    [
+      'a malformed SigV4 header',
+      { authorization: 'AWS4-HMAC-SHA256 Credential=AKIA/20260101/us-east-1/appsync/aws4_request' },
+      'The SigV4 authorization header is malformed.',
+    ],
   ])('refuses %s with 401 UnauthorizedException', async (_what, headers, message) => {
     expect(await postGraphQL(local.server.graphqlUrl, listQuery, headers)).toEqual({ status: 401, body: unauthorized(message) });
   });
@@ -46,7 +56,10 @@ describe('POST /graphql', () => {
     const { server } = local;
     const call = iamClient(server.graphqlUrl, server.storage.region, { ...server.storage.credentials, secretAccessKey: 'not-the-secret' });
 
-    expect(await call(listQuery)).toEqual({ status: 401, body: unauthorized('The request signature we calculated does not match the signature you provided.') });
+    expect(await call(listQuery)).toEqual({
+      status: 401,
+      body: unauthorized('The request signature we calculated does not match the signature you provided.'),
+    });
   });
 
   it('refuses a valid signature made for another service or region', async () => {
@@ -54,7 +67,12 @@ describe('POST /graphql', () => {
     const s3Signed = iamClient(server.graphqlUrl, server.storage.region, server.storage.credentials, 's3');
     const otherRegion = iamClient(server.graphqlUrl, 'eu-west-9', server.storage.credentials);
 
-    expect(await s3Signed(listQuery)).toEqual({ status: 401, body: unauthorized(`Credential should be scoped to a valid region and to the service appsync: this endpoint is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`) });
+    expect(await s3Signed(listQuery)).toEqual({
+      status: 401,
+      body: unauthorized(
+        `Credential should be scoped to a valid region and to the service appsync: this endpoint is in ${server.storage.region}; the request was signed for s3 in ${server.storage.region}.`,
+      ),
+    });
     expect((await otherRegion(listQuery)).status).toBe(401);
   });
 
@@ -66,11 +84,19 @@ describe('POST /graphql', () => {
   });
 
   it('refuses an API-key caller on an IAM-only field with Unauthorized', async () => {
-    const response = await postGraphQL(local.server.graphqlUrl, { query: 'mutation { announceFileUploaded(fileID: "f1") { fileID } }' }, { 'x-api-key': local.server.apiKey });
+    const response = await postGraphQL(
+      local.server.graphqlUrl,
+      { query: 'mutation { announceFileUploaded(fileID: "f1") { fileID } }' },
+      { 'x-api-key': local.server.apiKey },
+    );
 
     expect(response.status).toBe(200);
     expect(response.body.errors).toEqual([
-      expect.objectContaining({ errorType: 'Unauthorized', message: 'Not Authorized to access announceFileUploaded on type Mutation', path: ['announceFileUploaded'] }),
+      expect.objectContaining({
+        errorType: 'Unauthorized',
+        message: 'Not Authorized to access announceFileUploaded on type Mutation',
+        path: ['announceFileUploaded'],
+      }),
     ]);
   });
 
@@ -111,14 +137,16 @@ describe('POST /graphql', () => {
       status: 200,
       body: {
         data: null,
-        errors: [{
-          path: ['filesByProject'],
-          data: null,
-          errorType: 'Unauthorized',
-          errorInfo: null,
-          locations: [{ line: 1, column: 23, sourceName: null }],
-          message: 'Not authorized for project web: the token\'s cognito:groups must include "project-web" or "admins".',
-        }],
+        errors: [
+          {
+            path: ['filesByProject'],
+            data: null,
+            errorType: 'Unauthorized',
+            errorInfo: null,
+            locations: [{ line: 1, column: 23, sourceName: null }],
+            message: 'Not authorized for project web: the token\'s cognito:groups must include "project-web" or "admins".',
+          },
+        ],
       },
     });
   });
@@ -146,11 +174,16 @@ describe('POST /graphql', () => {
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe(ownOrigin);
-    expect(response.headers.get('access-control-allow-headers')).toBe('content-type, x-api-key, x-amz-user-agent, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256');
+    expect(response.headers.get('access-control-allow-headers')).toBe(
+      'content-type, x-api-key, x-amz-user-agent, authorization, x-amz-date, x-amz-security-token, x-amz-content-sha256',
+    );
   });
 
   it('lets any other origin make API-key calls only: its preflight does not allow authorization', async () => {
-    const response = await fetch(local.server.graphqlUrl, { method: 'OPTIONS', headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' } });
+    const response = await fetch(local.server.graphqlUrl, {
+      method: 'OPTIONS',
+      headers: { origin: 'https://elsewhere.example', 'access-control-request-method': 'POST' },
+    });
 
     expect(response.status).toBe(204);
     expect(response.headers.get('access-control-allow-origin')).toBe('*');

@@ -15,6 +15,8 @@ describe('npm start killed mid-upload and restarted on its data', () => {
 
     expect(result.answered).toBeGreaterThanOrEqual(40);
     expect(result).toMatchObject({ lost: [], phantoms: [], indexRepairs: [], rowsWithoutObjects: [], orphansLeft: [], bucketListable: true });
-    expect(result.checkLines).toEqual([expect.stringMatching(/^\[check\] (repaired what a crash left: .*objects? with no file row removed|storage is consistent)/)]);
+    expect(result.checkLines).toEqual([
+      expect.stringMatching(/^\[check\] (repaired what a crash left: .*objects? with no file row removed|storage is consistent)/),
+    ]);
   }, 90_000);
 });

@@ -45,7 +45,15 @@ describe('large uploads straight to storage', () => {
     expect(new Date(ticket.expiresAt).getTime() - Date.now()).toBeLessThanOrEqual(15 * 60 * 1000);
     expect(completed.body).toEqual({
       data: {
-        completeUpload: expect.objectContaining({ fileID: ticket.fileID, projectID, fileName: 'Résumé 2026.bin', size: bytes.length, sha256: sha256Hex(bytes), partSize: null, uploadedBy: 'alice' }),
+        completeUpload: expect.objectContaining({
+          fileID: ticket.fileID,
+          projectID,
+          fileName: 'Résumé 2026.bin',
+          size: bytes.length,
+          sha256: sha256Hex(bytes),
+          partSize: null,
+          uploadedBy: 'alice',
+        }),
       },
     });
     const listed = await alice(FilesByProjectWithUrlsDocument, { projectID });
@@ -87,7 +95,10 @@ describe('large uploads straight to storage', () => {
     expect([wrongBytes.status, await wrongBytes.text()]).toEqual([400, expect.stringContaining('<Code>BadDigest</Code>')]);
     expect(wrongLength.status).toBe(403);
     expect(completed.body.errors).toEqual([
-      expect.objectContaining({ errorType: 'ValidationError', message: `No bytes have arrived for file ${ticket.fileID} yet: PUT the file to the ticket's uploadUrl with its uploadHeaders, then call completeUpload again.` }),
+      expect.objectContaining({
+        errorType: 'ValidationError',
+        message: `No bytes have arrived for file ${ticket.fileID} yet: PUT the file to the ticket's uploadUrl with its uploadHeaders, then call completeUpload again.`,
+      }),
     ]);
     expect((await alice(FilesByProjectDocument, { projectID })).body.data.filesByProject.items).toEqual([]);
   });
@@ -103,7 +114,11 @@ describe('large uploads straight to storage', () => {
       method: 'OPTIONS',
       headers: { origin, 'access-control-request-method': 'PUT', 'access-control-request-headers': 'x-amz-checksum-sha256' },
     });
-    const put = await fetch(ticket.parts[0].url, { method: 'PUT', headers: { origin, ...putHeaders(ticket.parts[0].headers) }, body: bytes.subarray(0, 16 * MiB) });
+    const put = await fetch(ticket.parts[0].url, {
+      method: 'PUT',
+      headers: { origin, ...putHeaders(ticket.parts[0].headers) },
+      body: bytes.subarray(0, 16 * MiB),
+    });
 
     expect(preflight.status).toBe(200);
     expect(preflight.headers.get('access-control-allow-origin')).toBe('*');
@@ -129,9 +144,14 @@ describe('large uploads straight to storage', () => {
     const parts = await putParts(again, bytes);
     const completed = await alice(CompleteUploadDocument, { input: { fileID: again.fileID, parts } });
     expect(completed.body.data.completeUpload).toMatchObject({ fileID: first.fileID, size: bytes.length });
-    expect((await alice(CompleteUploadDocument, { input: { fileID: again.fileID, parts } })).body.data.completeUpload).toEqual(completed.body.data.completeUpload);
+    expect((await alice(CompleteUploadDocument, { input: { fileID: again.fileID, parts } })).body.data.completeUpload).toEqual(
+      completed.body.data.completeUpload,
+    );
     expect((await alice(CreateUploadUrlDocument, { input })).body.errors).toEqual([
-      expect.objectContaining({ errorType: 'Conflict', message: `The upload with clientToken "resume-1" is already complete: it is file ${first.fileID}. Use a new clientToken for a new file.` }),
+      expect.objectContaining({
+        errorType: 'Conflict',
+        message: `The upload with clientToken "resume-1" is already complete: it is file ${first.fileID}. Use a new clientToken for a new file.`,
+      }),
     ]);
   });
 
@@ -145,7 +165,8 @@ describe('large uploads straight to storage', () => {
     expect(refused.body.errors).toEqual([
       expect.objectContaining({
         errorType: 'ValidationError',
-        message: 'clientToken is required for files over 33,554,432 bytes (32 MiB): asking again with it is how an upload in parts gets fresh URLs and resumes.',
+        message:
+          'clientToken is required for files over 33,554,432 bytes (32 MiB): asking again with it is how an upload in parts gets fresh URLs and resumes.',
       }),
     ]);
   });
@@ -184,9 +205,15 @@ describe('large uploads straight to storage', () => {
     const byAdmin = await admin(CompleteUploadDocument, { input: { fileID: ticket.fileID } });
 
     expect(byMallory.body.errors[0].errorType).toBe('Unauthorized');
-    expect(byBob.body.errors[0]).toMatchObject({ errorType: 'Unauthorized', message: `Only the uploader of file ${ticket.fileID} or an admin may complete or abort its upload.` });
+    expect(byBob.body.errors[0]).toMatchObject({
+      errorType: 'Unauthorized',
+      message: `Only the uploader of file ${ticket.fileID} or an admin may complete or abort its upload.`,
+    });
     // An outsider learns nothing of the upload: the answer for a fileID that does not exist.
-    expect(byMalloryComplete.body.errors[0]).toMatchObject({ errorType: 'NotFound', message: `No upload has fileID ${ticket.fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.` });
+    expect(byMalloryComplete.body.errors[0]).toMatchObject({
+      errorType: 'NotFound',
+      message: `No upload has fileID ${ticket.fileID}: it may have been aborted, discarded or expired. Start again with createUploadUrl.`,
+    });
     expect(byAdmin.body.data.completeUpload).toMatchObject({ fileID: ticket.fileID, uploadedBy: 'alice' });
   });
 
@@ -198,7 +225,9 @@ describe('large uploads straight to storage', () => {
     const { ticket, completed } = await sendFile(alice, png, { projectID, fileName: 'x.pdf', contentType: 'application/pdf' });
 
     expect(completed.body.errors[0]).toMatchObject({ errorType: 'UnsupportedMediaType' });
-    const { Item } = await storageClients(local.server.storage).dynamodb.send(new GetItemCommand({ TableName: local.server.storage.tableName, Key: { fileID: { S: ticket.fileID } } }));
+    const { Item } = await storageClients(local.server.storage).dynamodb.send(
+      new GetItemCommand({ TableName: local.server.storage.tableName, Key: { fileID: { S: ticket.fileID } } }),
+    );
     expect(Item).toBeUndefined();
   });
 

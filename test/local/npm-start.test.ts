@@ -38,7 +38,11 @@ describe('npm start', () => {
     expect((await stat(path.join(dataDir, 'endpoints.json'))).mode & 0o777).toBe(0o600);
     expect(output()).toContain(endpoints.apiKey);
     expect(output()).toContain(endpoints.caCertFile);
-    const listed = await postGraphQL(endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': endpoints.apiKey });
+    const listed = await postGraphQL(
+      endpoints.graphqlUrl,
+      { query: '{ filesByProject(projectID: "p") { items { fileID } } }' },
+      { 'x-api-key': endpoints.apiKey },
+    );
     expect(listed).toEqual({ status: 200, body: { data: { filesByProject: { items: [] } } } });
 
     child.kill('SIGINT');
@@ -57,7 +61,11 @@ describe('npm start', () => {
         `The local API could not start: the data directory ${dataDir} is in use by another running server (pid ${first.child.pid}, port ${port}); ` +
           'stop it, or run a second server on another data directory: DATA_DIR=<another folder> npm start',
       );
-      const listed = await postGraphQL(first.endpoints.graphqlUrl, { query: '{ filesByProject(projectID: "p") { items { fileID } } }' }, { 'x-api-key': first.endpoints.apiKey });
+      const listed = await postGraphQL(
+        first.endpoints.graphqlUrl,
+        { query: '{ filesByProject(projectID: "p") { items { fileID } } }' },
+        { 'x-api-key': first.endpoints.apiKey },
+      );
       expect(listed.status).toBe(200);
       expect(JSON.parse(await readFile(path.join(dataDir, 'endpoints.json'), 'utf8'))).toEqual(first.endpoints);
     } finally {

@@ -145,14 +145,19 @@ describe('real-time limits, as AppSync sets them', () => {
 
     const uploaded = await upload('lim-pause');
 
-    expect(await fast.next((frame) => frame.type === 'data')).toEqual({ type: 'data', id: 'fast', payload: { data: { onFileUploaded: { fileID: uploaded.body.data.uploadFile.fileID } } } });
+    expect(await fast.next((frame) => frame.type === 'data')).toEqual({
+      type: 'data',
+      id: 'fast',
+      payload: { data: { onFileUploaded: { fileID: uploaded.body.data.uploadFile.fileID } } },
+    });
     expect(slow.pending.filter((frame) => frame.type === 'data')).toEqual([]);
     (slow.socket as unknown as { _socket: { resume(): void } })._socket.resume();
-    for (let i = 0; i < 40; i += 1) expect(await slow.next((frame) => frame.type === 'data')).toMatchObject({ payload: { data: { onFileUploaded: { a0: LONG_NAME } } } });
+    for (let i = 0; i < 40; i += 1)
+      expect(await slow.next((frame) => frame.type === 'data')).toMatchObject({ payload: { data: { onFileUploaded: { a0: LONG_NAME } } } });
     expect(slow.socket.readyState).toBe(slow.socket.OPEN);
   });
 
-  it("drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions", async () => {
+  it('drops a subscriber (close 1008) that does not read, once what it has not read passes the bound, and frees its subscriptions', async () => {
     const session = await connect();
     const before = local.server.activeSubscriptions();
     for (let i = 0; i < 100; i += 1) await subscribe(session, `slow${i}`, bulky('lim-slow', 1100));

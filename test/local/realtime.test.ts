@@ -64,7 +64,7 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toMatchObject({ type: 'connection_ack' });
   });
 
-  it('serves a start sent without connection_init, which AWS\'s guide makes optional', async () => {
+  it("serves a start sent without connection_init, which AWS's guide makes optional", async () => {
     const session = await connect(apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
     await subscribed(session, 'no-init', subscription('rt-no-init', 'fileName'), apiKeyHeader(local.server.graphqlUrl, local.server.apiKey));
 
@@ -92,13 +92,24 @@ describe('the real-time endpoint', () => {
   });
 
   it.each([
-    ['a wrong API key', () => apiKeyHeader(local.server.graphqlUrl, 'da2-wrong'), 'You are not authorized to make this call: the x-api-key is not a key of this API.'],
-    ['an expired token', async () => tokenHeader(local.server.graphqlUrl, await local.server.signToken({ username: 'alice', groups: ['admins'], expiresIn: -60 })), 'Token has expired.'],
+    [
+      'a wrong API key',
+      () => apiKeyHeader(local.server.graphqlUrl, 'da2-wrong'),
+      'You are not authorized to make this call: the x-api-key is not a key of this API.',
+    ],
+    [
+      'an expired token',
+      async () => tokenHeader(local.server.graphqlUrl, await local.server.signToken({ username: 'alice', groups: ['admins'], expiresIn: -60 })),
+      'Token has expired.',
+    ],
     [
       'a token signed by another key',
       async () => {
         const genuine = await local.server.signToken({ username: 'alice', groups: ['admins'] });
-        const [header, claims] = genuine.split('.').slice(0, 2).map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
+        const [header, claims] = genuine
+          .split('.')
+          .slice(0, 2)
+          .map((part) => JSON.parse(Buffer.from(part, 'base64url').toString()));
         const forged = await new SignJWT(claims).setProtectedHeader(header).sign((await generateKeyPair('RS256')).privateKey);
         return tokenHeader(local.server.graphqlUrl, forged);
       },
@@ -112,7 +123,7 @@ describe('the real-time endpoint', () => {
     expect(await session.closed).toBe(1000);
   });
 
-  it('tells a subscriber of project A about A\'s uploads only, with its own selection of what the mutation selected', async () => {
+  it("tells a subscriber of project A about A's uploads only, with its own selection of what the mutation selected", async () => {
     const auth = apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
     const session = await acknowledged();
     await subscribed(session, 'sub-a', subscription('rt-a', 'fileID fileName __typename'), auth);
@@ -137,7 +148,10 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toEqual({
       type: 'data',
       id: 'sub-ct',
-      payload: { data: { onFileUploaded: null }, errors: [expect.objectContaining({ message: 'Cannot return null for non-nullable field File.contentType.', path: ['onFileUploaded', 'contentType'] })] },
+      payload: {
+        data: { onFileUploaded: null },
+        errors: [expect.objectContaining({ message: 'Cannot return null for non-nullable field File.contentType.', path: ['onFileUploaded', 'contentType'] })],
+      },
     });
   });
 
@@ -179,7 +193,9 @@ describe('the real-time endpoint', () => {
     expect(await session.next()).toEqual({
       type: 'error',
       id: 'sub-bad',
-      payload: { errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call: the x-api-key is not a key of this API.' }] },
+      payload: {
+        errors: [{ errorType: 'UnauthorizedException', message: 'You are not authorized to make this call: the x-api-key is not a key of this API.' }],
+      },
     });
   });
 
@@ -190,7 +206,11 @@ describe('the real-time endpoint', () => {
     session.send(startMessage('q', { query: '{ file(fileID: "x") { fileID } }' }, auth));
     expect(await session.next()).toMatchObject({ type: 'error', id: 'q', payload: { errors: [{ errorType: 'ValidationError' }] } });
     session.send(startMessage('bad', { query: 'subscription { onFileUploaded(projectID: "p") { nope } }' }, auth));
-    expect(await session.next()).toMatchObject({ type: 'error', id: 'bad', payload: { errors: [{ errorType: 'ValidationError', message: 'Cannot query field "nope" on type "File".' }] } });
+    expect(await session.next()).toMatchObject({
+      type: 'error',
+      id: 'bad',
+      payload: { errors: [{ errorType: 'ValidationError', message: 'Cannot query field "nope" on type "File".' }] },
+    });
     await subscribed(session, 'twice', subscription('rt-dup'), auth);
     session.send(startMessage('twice', subscription('rt-dup'), auth));
     expect(await session.next()).toMatchObject({ type: 'error', id: 'twice', payload: { errors: [{ errorType: 'DuplicatedOperationError' }] } });
@@ -198,15 +218,40 @@ describe('the real-time endpoint', () => {
 
   it('accepts IAM: a handshake signed for <endpoint>/connect and a start signed over its data, with the local credentials', async () => {
     const { server } = local;
-    const signer = new SignatureV4({ service: 'appsync', region: server.storage.region, credentials: server.storage.credentials, sha256: Hash.bind(null, 'sha256') });
+    const signer = new SignatureV4({
+      service: 'appsync',
+      region: server.storage.region,
+      credentials: server.storage.credentials,
+      sha256: Hash.bind(null, 'sha256'),
+    });
     const url = new URL(server.graphqlUrl);
     // What AppSync clients send in IAM mode: the signed headers of a POST of `body` to `path`.
     const signedHeaders = async (pathname: string, body: string) =>
-      (await signer.sign(new HttpRequest({ method: 'POST', protocol: 'https:', hostname: url.hostname, path: pathname, headers: { accept: 'application/json, text/javascript', 'content-encoding': 'amz-1.0', 'content-type': 'application/json; charset=UTF-8', host: url.host }, body }))).headers;
+      (
+        await signer.sign(
+          new HttpRequest({
+            method: 'POST',
+            protocol: 'https:',
+            hostname: url.hostname,
+            path: pathname,
+            headers: {
+              accept: 'application/json, text/javascript',
+              'content-encoding': 'amz-1.0',
+              'content-type': 'application/json; charset=UTF-8',
+              host: url.host,
+            },
+            body,
+          }),
+        )
+      ).headers;
     const session = await acknowledged(await signedHeaders('/graphql/connect', '{}'));
     const request = subscription('rt-iam', 'fileID fileName');
 
-    session.send({ id: 'sub-iam', type: 'start', payload: { data: JSON.stringify(request), extensions: { authorization: await signedHeaders('/graphql', JSON.stringify(request)) } } });
+    session.send({
+      id: 'sub-iam',
+      type: 'start',
+      payload: { data: JSON.stringify(request), extensions: { authorization: await signedHeaders('/graphql', JSON.stringify(request)) } },
+    });
 
     expect(await session.next()).toEqual({ type: 'start_ack', id: 'sub-iam' });
   });
@@ -240,7 +285,10 @@ describe('the real-time endpoint', () => {
   it('finds the subscription field inside a fragment, and matches arguments as coerced (123 is the ID "123")', async () => {
     const auth = apiKeyHeader(local.server.graphqlUrl, local.server.apiKey);
     const session = await acknowledged();
-    const request = { query: 'subscription S($p: ID!) { ...Watch } fragment Watch on Subscription { onFileUploaded(projectID: $p) { fileName } }', variables: { p: 123 } };
+    const request = {
+      query: 'subscription S($p: ID!) { ...Watch } fragment Watch on Subscription { onFileUploaded(projectID: $p) { fileName } }',
+      variables: { p: 123 },
+    };
 
     await subscribed(session, 'frag', request, auth);
     await postGraphQL(local.server.graphqlUrl, uploadMutation('123', 'numbered.txt'), { 'x-api-key': local.server.apiKey });
@@ -287,6 +335,10 @@ describe('the real-time endpoint', () => {
     });
     const { file } = (await response.json()) as { file: { fileID: string } };
 
-    expect(await session.next()).toEqual({ type: 'data', id: 'sub-rest', payload: { data: { onFileUploaded: { fileID: file.fileID, fileName: 'legacy.txt', size: 12 } } } });
+    expect(await session.next()).toEqual({
+      type: 'data',
+      id: 'sub-rest',
+      payload: { data: { onFileUploaded: { fileID: file.fileID, fileName: 'legacy.txt', size: 12 } } },
+    });
   });
 });

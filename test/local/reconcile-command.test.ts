@@ -27,7 +27,10 @@ beforeAll(async () => {
 afterAll(() => server?.close());
 
 async function reconcileCommand(args: string[], env: Record<string, string> = {}) {
-  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/reconcile.ts', ...args], { cwd: projectRoot, env: { ...process.env, ...env } });
+  const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', 'local/reconcile.ts', ...args], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env },
+  });
   return stdout;
 }
 
@@ -73,7 +76,10 @@ describe('npm run reconcile', () => {
   it('reaches a deployed stack named by its outputs file, through the SDK’s endpoint and credential settings', async () => {
     const outputs = path.join(dataDir, 'cdk-outputs.json');
     const graphqlUrl = 'https://abcdefghijklmnopqrstuvwxyz.appsync-api.us-east-1.amazonaws.com/graphql';
-    await writeFile(outputs, JSON.stringify({ CodeCraftFiles: { GraphQLUrl: graphqlUrl, BucketName: server.storage.bucketName, TableName: server.storage.tableName } }));
+    await writeFile(
+      outputs,
+      JSON.stringify({ CodeCraftFiles: { GraphQLUrl: graphqlUrl, BucketName: server.storage.bucketName, TableName: server.storage.tableName } }),
+    );
     const { storage } = server;
     const aws = {
       AWS_ENDPOINT_URL_S3: storage.s3Endpoint,

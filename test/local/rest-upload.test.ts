@@ -19,13 +19,20 @@ const legacyPayload = (projectID: string, overrides: Record<string, unknown> = {
 });
 
 async function objectsUnder(prefix: string): Promise<string[]> {
-  const { Contents } = await storageClients(local.server.storage).s3.send(new ListObjectsV2Command({ Bucket: local.server.storage.bucketName, Prefix: prefix }));
+  const { Contents } = await storageClients(local.server.storage).s3.send(
+    new ListObjectsV2Command({ Bucket: local.server.storage.bucketName, Prefix: prefix }),
+  );
   return (Contents ?? []).map((o) => o.Key!);
 }
 
 const listFiles = async (projectID: string) =>
-  (await postGraphQL(local.server.graphqlUrl, { query: 'query L($p: ID!) { filesByProject(projectID: $p) { items { fileID fileName s3Key size sha256 } } }', variables: { p: projectID } }, { 'x-api-key': local.server.apiKey }))
-    .body.data.filesByProject.items;
+  (
+    await postGraphQL(
+      local.server.graphqlUrl,
+      { query: 'query L($p: ID!) { filesByProject(projectID: $p) { items { fileID fileName s3Key size sha256 } } }', variables: { p: projectID } },
+      { 'x-api-key': local.server.apiKey },
+    )
+  ).body.data.filesByProject.items;
 
 describe('POST /upload (legacy REST)', () => {
   it('stores the decoded bytes, answers 200 with the metadata, and lists the file', async () => {
@@ -63,8 +70,16 @@ describe('POST /upload (legacy REST)', () => {
 
   it.each([
     ['no token', async () => ({}), 'Unauthorized: no token was sent. Send "Authorization: Bearer <token>" (npm run token).'],
-    ['an expired token', async () => ({ authorization: await local.server.signToken({ username: 'alice', groups: ['admins'], expiresIn: -60 }) }), 'Unauthorized: the token has expired. Send "Authorization: Bearer <token>" (npm run token).'],
-    ['a token of another issuer', async () => ({ authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' }), 'Unauthorized: the token is not a user-pool token of this API. Send "Authorization: Bearer <token>" (npm run token).'],
+    [
+      'an expired token',
+      async () => ({ authorization: await local.server.signToken({ username: 'alice', groups: ['admins'], expiresIn: -60 }) }),
+      'Unauthorized: the token has expired. Send "Authorization: Bearer <token>" (npm run token).',
+    ],
+    [
+      'a token of another issuer',
+      async () => ({ authorization: 'Bearer eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ4In0.c2ln' }),
+      'Unauthorized: the token is not a user-pool token of this API. Send "Authorization: Bearer <token>" (npm run token).',
+    ],
   ])('refuses %s with 401 and stores nothing', async (_case, headers, message) => {
     const response = await postUpload(legacyPayload('p401'), await headers());
 
@@ -83,10 +98,22 @@ describe('POST /upload (legacy REST)', () => {
   });
 
   it.each([
-    ['a body that is not JSON', '{"file_content": ', 'The request body is not JSON: send JSON {"file_content": "<base64>", "file_name": "…", "project_id": "…", "file_type": "…"}.'],
-    ['a JSON array', '[]', 'The request body must be a JSON object: send JSON {"file_content": "<base64>", "file_name": "…", "project_id": "…", "file_type": "…"}.'],
+    [
+      'a body that is not JSON',
+      '{"file_content": ',
+      'The request body is not JSON: send JSON {"file_content": "<base64>", "file_name": "…", "project_id": "…", "file_type": "…"}.',
+    ],
+    [
+      'a JSON array',
+      '[]',
+      'The request body must be a JSON object: send JSON {"file_content": "<base64>", "file_name": "…", "project_id": "…", "file_type": "…"}.',
+    ],
     ['a missing file_name', legacyPayload('p400', { file_name: undefined }), 'file_name is required and must be a string.'],
-    ['file_content that is not base64', legacyPayload('p400', { file_content: 'aGVsbG8*' }), expect.stringMatching(/^file_content is not valid base64: character "\*" at position 7/)],
+    [
+      'file_content that is not base64',
+      legacyPayload('p400', { file_content: 'aGVsbG8*' }),
+      expect.stringMatching(/^file_content is not valid base64: character "\*" at position 7/),
+    ],
     ['an empty file', legacyPayload('p400', { file_content: '' }), 'file_content is empty: a file must have at least one byte.'],
   ])('refuses %s with 400 ValidationError and stores nothing', async (_case, body, message) => {
     const response = await postUpload(body, await bearer(['project-p400']));
@@ -113,7 +140,10 @@ describe('POST /upload (legacy REST)', () => {
   it('accepts a file larger than uploadFile allows, up to the REST limit', async () => {
     const bytes = Buffer.alloc(2_000_000, 1);
 
-    const response = await postUpload(legacyPayload('big', { file_content: bytes.toString('base64'), file_name: 'big.bin', file_type: 'bin' }), await bearer(['project-big']));
+    const response = await postUpload(
+      legacyPayload('big', { file_content: bytes.toString('base64'), file_name: 'big.bin', file_type: 'bin' }),
+      await bearer(['project-big']),
+    );
 
     expect(response.status).toBe(200);
     expect(response.body.file.size).toBe(2_000_000);
@@ -126,7 +156,8 @@ describe('POST /upload (legacy REST)', () => {
       status: 415,
       body: {
         errorType: 'UnsupportedMediaType',
-        message: 'content_type "application/pdf" does not match the file\'s content, which is image/png. Declare "image/png", or omit content_type to have it detected.',
+        message:
+          'content_type "application/pdf" does not match the file\'s content, which is image/png. Declare "image/png", or omit content_type to have it detected.',
       },
     });
     expect(await objectsUnder('projects/p415/')).toEqual([]);

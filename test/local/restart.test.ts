@@ -16,7 +16,10 @@ describe('a restart on the same data directory', () => {
     const token = await first.signToken({ username: 'alice', groups: ['project-kept'] });
     const uploaded = await postGraphQL(
       first.graphqlUrl,
-      { query: 'mutation U($in: UploadFileInput!) { uploadFile(input: $in) { fileID s3Key } }', variables: { in: { projectID: 'kept', fileName: 'kept.txt', fileType: 'text', contentBase64: content.toString('base64') } } },
+      {
+        query: 'mutation U($in: UploadFileInput!) { uploadFile(input: $in) { fileID s3Key } }',
+        variables: { in: { projectID: 'kept', fileName: 'kept.txt', fileType: 'text', contentBase64: content.toString('base64') } },
+      },
       { authorization: token },
     );
     const { fileID, s3Key } = uploaded.body.data.uploadFile;
@@ -26,7 +29,11 @@ describe('a restart on the same data directory', () => {
     const second = await startLocalServer({ port: 0, dataDir });
     try {
       expect({ apiKey: second.apiKey, caCert: second.caCert }).toEqual(before);
-      const listed = await postGraphQL(second.graphqlUrl, { query: '{ filesByProject(projectID: "kept") { items { fileID fileName size } } }' }, { authorization: token });
+      const listed = await postGraphQL(
+        second.graphqlUrl,
+        { query: '{ filesByProject(projectID: "kept") { items { fileID fileName size } } }' },
+        { authorization: token },
+      );
       expect(listed).toEqual({ status: 200, body: { data: { filesByProject: { items: [{ fileID, fileName: 'kept.txt', size: content.length }] } } } });
       const clients = storageClients(second.storage);
       const object = await clients.s3.send(new GetObjectCommand({ Bucket: second.storage.bucketName, Key: s3Key }));

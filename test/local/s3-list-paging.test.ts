@@ -37,9 +37,14 @@ describe('ListObjectsV2 paging on the embedded S3', () => {
   });
 
   it('refuses a continuation token it did not make as InvalidArgument, not a 500', async () => {
-    const answer = storage.clients.s3.send(new ListObjectsV2Command({ Bucket: storage.storage.bucketName, ContinuationToken: Buffer.alloc(40, 7).toString('base64') }));
+    const answer = storage.clients.s3.send(
+      new ListObjectsV2Command({ Bucket: storage.storage.bucketName, ContinuationToken: Buffer.alloc(40, 7).toString('base64') }),
+    );
     const error = await answer.catch((caught: S3ServiceException) => caught);
     expect(error).toBeInstanceOf(S3ServiceException);
-    expect({ name: (error as S3ServiceException).name, status: (error as S3ServiceException).$metadata.httpStatusCode }).toEqual({ name: 'InvalidArgument', status: 400 });
+    expect({ name: (error as S3ServiceException).name, status: (error as S3ServiceException).$metadata.httpStatusCode }).toEqual({
+      name: 'InvalidArgument',
+      status: 400,
+    });
   });
 });

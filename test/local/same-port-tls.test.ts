@@ -16,8 +16,7 @@ const httpsPost = (url: string, body: string, headers: Record<string, string>, c
     req.end(body);
   });
 
-const stillServing = async () =>
-  (await postGraphQL(local.server.graphqlUrl, { query: '{ __typename }' }, { 'x-api-key': local.server.apiKey })).body;
+const stillServing = async () => (await postGraphQL(local.server.graphqlUrl, { query: '{ __typename }' }, { 'x-api-key': local.server.apiKey })).body;
 
 describe('TLS and plain HTTP on one port', () => {
   it('answers https:// with a certificate the local CA signed for 127.0.0.1', async () => {
@@ -37,7 +36,9 @@ describe('TLS and plain HTTP on one port', () => {
     });
     // A TLS record header with a body that is no handshake, then gone: the TLS server's handshake timeout reclaims its side.
     await new Promise<void>((resolve) => {
-      const socket = connect(port, '127.0.0.1', () => socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff]), () => socket.resetAndDestroy()));
+      const socket = connect(port, '127.0.0.1', () =>
+        socket.write(Buffer.from([0x16, 0x03, 0x01, 0x00, 0x05, 0xff, 0xff, 0xff, 0xff, 0xff]), () => socket.resetAndDestroy()),
+      );
       socket.on('error', () => {});
       socket.on('close', () => resolve());
     });

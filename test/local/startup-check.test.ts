@@ -78,7 +78,11 @@ describe('npm start checks its data on start', () => {
         '[check] repaired what a crash left: 1 index entry with no row removed; 1 missing index entry restored; 1 metadata file with no object removed; ' +
           '2 objects with no file row removed; 1 unfinished upload past expiry discarded (5 objects and 3 rows checked)',
       ]);
-      const listed = await postGraphQL(server.graphqlUrl, { query: `{ filesByProject(projectID: "${project}") { items { fileID } } }` }, { 'x-api-key': server.apiKey });
+      const listed = await postGraphQL(
+        server.graphqlUrl,
+        { query: `{ filesByProject(projectID: "${project}") { items { fileID } } }` },
+        { 'x-api-key': server.apiKey },
+      );
       expect(listed.body.data.filesByProject.items).toEqual([{ fileID: rows.unindexed.fileID }, { fileID: rows.kept.fileID }]);
       const { Contents } = await clients.s3.send(new ListObjectsV2Command({ Bucket: bucket }));
       expect((Contents ?? []).map((object) => object.Key).sort()).toEqual([rows.kept.s3Key, rows.unindexed.s3Key, inProgress.s3Key].sort());

@@ -40,7 +40,9 @@ describe('the embedded S3 stopped for a few seconds during uploads', () => {
     const call = graphqlAs(server.graphqlUrl, { 'x-api-key': server.apiKey });
     const upload = async (i: number) => {
       const started = Date.now();
-      const { body } = await call(UploadFileDocument, { input: { projectID: 'outage', fileName: `f-${i}.bin`, fileType: 'bin', contentBase64: randomBytes(10_000).toString('base64') } });
+      const { body } = await call(UploadFileDocument, {
+        input: { projectID: 'outage', fileName: `f-${i}.bin`, fileType: 'bin', contentBase64: randomBytes(10_000).toString('base64') },
+      });
       return { ok: Boolean(body.data?.uploadFile), errorType: body.errors?.[0]?.errorType as string | undefined, ms: Date.now() - started };
     };
     // Warm: the Lambdas load at their first call.

@@ -15,7 +15,11 @@ const schema = buildSchema(`
   type Mutation { put(id: ID!, size: Int, note: String): Item @aws_api_key }
   type Subscription { onPut(id: ID): Item @aws_subscribe(mutations: ["put"]) @aws_api_key @aws_cognito_user_pools }
 `);
-const resolver = (name: string, response: (ctx: { args: object }) => unknown): PipelineResolver => ({ name, code: { request: () => ({}), response: (ctx) => response(ctx as { args: object }) }, functions: [] });
+const resolver = (name: string, response: (ctx: { args: object }) => unknown): PipelineResolver => ({
+  name,
+  code: { request: () => ({}), response: (ctx) => response(ctx as { args: object }) },
+  functions: [],
+});
 const resolvers = new Map([
   ['Mutation.put', resolver('Mutation.put', (ctx) => ctx.args)],
   ['Subscription.onPut', resolver('Subscription.onPut', () => null)],
@@ -40,7 +44,11 @@ describe('the subscription hub', () => {
       const render = outcome.subscription.render.bind(outcome.subscription);
       vi.spyOn(outcome.subscription, 'render').mockImplementation((event) => (renders.push(name), render(event)));
       received.set(name, []);
-      hub.add(outcome.subscription, (event) => received.get(name)!.push(event), () => {});
+      hub.add(
+        outcome.subscription,
+        (event) => received.get(name)!.push(event),
+        () => {},
+      );
     }
     const sizes = 'subscription { onPut { id size } }';
     const notes = 'subscription { onPut { id note } }';
@@ -66,7 +74,12 @@ describe('the subscription hub', () => {
       'key, typename': [{ data: { onPut: { id: '7', __typename: 'Item' } } }],
       'staff 1': [{ data: { onPut: { id: '7', note: 'n' } } }],
       'staff 2': [{ data: { onPut: { id: '7', note: 'n' } } }],
-      guest: [{ data: { onPut: { id: '7', note: null } }, errors: [expect.objectContaining({ errorType: 'Unauthorized', message: 'Not Authorized to access note on type Item', path: ['onPut', 'note'] })] }],
+      guest: [
+        {
+          data: { onPut: { id: '7', note: null } },
+          errors: [expect.objectContaining({ errorType: 'Unauthorized', message: 'Not Authorized to access note on type Item', path: ['onPut', 'note'] })],
+        },
+      ],
       'key, other id': [],
     });
     expect(received.get('guest')![0].bytes).toBe(Buffer.byteLength(received.get('guest')![0].json));
@@ -80,7 +93,13 @@ describe('the subscription hub', () => {
     for (const name of ['stays', 'leaves']) {
       const outcome = await api.subscribe({ query: 'subscription { onPut { id } }' }, apiKey);
       if ('errors' in outcome) throw new Error(JSON.stringify(outcome.errors));
-      leave.push(hub.add(outcome.subscription, () => delivered.push(name), () => {}));
+      leave.push(
+        hub.add(
+          outcome.subscription,
+          () => delivered.push(name),
+          () => {},
+        ),
+      );
     }
 
     await api.execute({ query: 'mutation { put(id: "1") { id } }' }, apiKey);

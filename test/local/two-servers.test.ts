@@ -19,17 +19,30 @@ async function uploadBoth(server: LocalServer, projectID: string) {
   const token = await server.signToken({ username: 'alice', groups: [`project-${projectID}`] });
   const viaGraphQL = await postGraphQL(
     server.graphqlUrl,
-    { query: 'mutation U($in: UploadFileInput!) { uploadFile(input: $in) { fileID } }', variables: { in: { projectID, fileName: 'a.txt', fileType: 'text', contentBase64: 'aGVsbG8=' } } },
+    {
+      query: 'mutation U($in: UploadFileInput!) { uploadFile(input: $in) { fileID } }',
+      variables: { in: { projectID, fileName: 'a.txt', fileType: 'text', contentBase64: 'aGVsbG8=' } },
+    },
     { authorization: token },
   );
-  const viaRest = await restUpload(server.restUrl, { file_content: PDF_BYTES.toString('base64'), file_name: 'b.pdf', project_id: projectID, file_type: 'pdf' }, { authorization: `Bearer ${token}` });
+  const viaRest = await restUpload(
+    server.restUrl,
+    { file_content: PDF_BYTES.toString('base64'), file_name: 'b.pdf', project_id: projectID, file_type: 'pdf' },
+    { authorization: `Bearer ${token}` },
+  );
   expect(viaRest.status).toBe(200);
   return [viaGraphQL.body.data.uploadFile.fileID, viaRest.body.file.fileID].sort();
 }
 
 const listed = async (server: LocalServer, projectID: string) =>
-  (await postGraphQL(server.graphqlUrl, { query: 'query L($p: ID!) { filesByProject(projectID: $p) { items { fileID } } }', variables: { p: projectID } }, { 'x-api-key': server.apiKey })).body.data
-    .filesByProject.items.map((item: { fileID: string }) => item.fileID)
+  (
+    await postGraphQL(
+      server.graphqlUrl,
+      { query: 'query L($p: ID!) { filesByProject(projectID: $p) { items { fileID } } }', variables: { p: projectID } },
+      { 'x-api-key': server.apiKey },
+    )
+  ).body.data.filesByProject.items
+    .map((item: { fileID: string }) => item.fileID)
     .sort();
 
 describe('two local servers in one process', () => {

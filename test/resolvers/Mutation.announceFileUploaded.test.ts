@@ -22,7 +22,10 @@ describe('Mutation.announceFileUploaded', () => {
   });
 
   it('answers NotFound for a file not stored', async () => {
-    const { data, errors } = await api.call('Mutation.announceFileUploaded', { arguments: { fileID: '00000000-0000-4000-8000-000000000000' }, identity: iamCaller('rest-upload') });
+    const { data, errors } = await api.call('Mutation.announceFileUploaded', {
+      arguments: { fileID: '00000000-0000-4000-8000-000000000000' },
+      identity: iamCaller('rest-upload'),
+    });
     expect(data).toBeNull();
     expect(errors).toEqual([{ errorType: 'NotFound', message: expect.stringContaining('announce a file after it is stored') }]);
   });

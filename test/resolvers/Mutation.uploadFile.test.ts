@@ -11,7 +11,10 @@ const upload = (input: unknown, identity: unknown) => api.call('Mutation.uploadF
 
 describe('Mutation.uploadFile (authorize → upload Lambda, bundled)', () => {
   it('stores the file for a member of the project and returns its metadata', async () => {
-    const { data, errors } = await upload(uploadInput({ projectID: 'm1', fileName: 'a.txt', contentBase64: base64('hello') }), userPoolCaller('alice', ['project-m1']));
+    const { data, errors } = await upload(
+      uploadInput({ projectID: 'm1', fileName: 'a.txt', contentBase64: base64('hello') }),
+      userPoolCaller('alice', ['project-m1']),
+    );
 
     expect(errors).toEqual([]);
     expect(data).toMatchObject({ projectID: 'm1', fileName: 'a.txt', size: 5, sha256: sha256Hex(Buffer.from('hello')), uploadedBy: 'alice' });

@@ -12,8 +12,7 @@ const api = useLocalResolvers(storage);
 
 type Page = { items: { fileID: string; uploadedAt: string }[]; nextToken: string | null };
 
-const list = (args: Record<string, unknown>, identity: unknown = apiKeyCaller()) =>
-  api.call('Query.filesByProject', { arguments: args, identity });
+const list = (args: Record<string, unknown>, identity: unknown = apiKeyCaller()) => api.call('Query.filesByProject', { arguments: args, identity });
 
 async function listAll(projectID: string, limit: number): Promise<Page[]> {
   const pages: Page[] = [];
@@ -53,7 +52,10 @@ describe('Query.filesByProject', () => {
   });
 
   it('returns 20 files when no limit is given', async () => {
-    await seedRows(storage, timestamps(21).map((at) => fileRow('many', at)));
+    await seedRows(
+      storage,
+      timestamps(21).map((at) => fileRow('many', at)),
+    );
 
     const { data } = await list({ projectID: 'many' });
 
@@ -69,7 +71,10 @@ describe('Query.filesByProject', () => {
   });
 
   it("refuses another project's nextToken", async () => {
-    await seedRows(storage, timestamps(2).map((at) => fileRow('token-a', at)));
+    await seedRows(
+      storage,
+      timestamps(2).map((at) => fileRow('token-a', at)),
+    );
     const first = await list({ projectID: 'token-a', limit: 1 });
     const foreign = (first.data as Page).nextToken;
 
@@ -80,7 +85,10 @@ describe('Query.filesByProject', () => {
   });
 
   it('refuses a forged nextToken', async () => {
-    await seedRows(storage, timestamps(2).map((at) => fileRow('token-c', at)));
+    await seedRows(
+      storage,
+      timestamps(2).map((at) => fileRow('token-c', at)),
+    );
     const first = await list({ projectID: 'token-c', limit: 1 });
     const token = (first.data as Page).nextToken!;
     const [prefix, inner] = [token.slice(0, token.indexOf('.') + 1), token.slice(token.indexOf('.') + 1)];
@@ -93,8 +101,14 @@ describe('Query.filesByProject', () => {
   });
 
   it("refuses another project's inner token under this project's prefix", async () => {
-    await seedRows(storage, timestamps(2).map((at) => fileRow('token-d', at)));
-    await seedRows(storage, timestamps(2).map((at) => fileRow('token-e', at)));
+    await seedRows(
+      storage,
+      timestamps(2).map((at) => fileRow('token-d', at)),
+    );
+    await seedRows(
+      storage,
+      timestamps(2).map((at) => fileRow('token-e', at)),
+    );
     const [own, foreign] = await Promise.all(['token-e', 'token-d'].map(async (projectID) => (await list({ projectID, limit: 1 })).data as Page));
     const spliced = own.nextToken!.slice(0, own.nextToken!.indexOf('.') + 1) + foreign.nextToken!.slice(foreign.nextToken!.indexOf('.') + 1);
 
@@ -109,11 +123,17 @@ describe('Query.filesByProject', () => {
     await seedRows(storage, [available]);
     // The PENDING row as createUploadUrl writes it, through its resolver and the bundled Lambda.
     const bytes = bytesOf(10);
-    const created = await api.call('Mutation.createUploadUrl', { arguments: { input: ticketInput(bytes, { projectID: 'pending', fileName: 'open.bin' }) }, identity: apiKeyCaller() });
+    const created = await api.call('Mutation.createUploadUrl', {
+      arguments: { input: ticketInput(bytes, { projectID: 'pending', fileName: 'open.bin' }) },
+      identity: apiKeyCaller(),
+    });
     expect(created.errors).toEqual([]);
     const pendingID = (created.data as { fileID: string }).fileID;
     expect((await tableRows(storage, 'pending')).map((row) => [row.fileID, row.status])).toEqual(
-      expect.arrayContaining([[pendingID, 'PENDING'], [available.fileID, 'AVAILABLE']]),
+      expect.arrayContaining([
+        [pendingID, 'PENDING'],
+        [available.fileID, 'AVAILABLE'],
+      ]),
     );
 
     const { data } = await list({ projectID: 'pending' });

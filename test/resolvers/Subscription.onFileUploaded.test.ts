@@ -6,8 +6,7 @@ import { useEmbeddedStorage } from '../support/storage';
 const storage = useEmbeddedStorage();
 const api = useLocalResolvers(storage);
 
-const subscribe = (projectID: string, identity: unknown) =>
-  api.call('Subscription.onFileUploaded', { arguments: { projectID }, identity });
+const subscribe = (projectID: string, identity: unknown) => api.call('Subscription.onFileUploaded', { arguments: { projectID }, identity });
 
 describe('Subscription.onFileUploaded', () => {
   it.each([

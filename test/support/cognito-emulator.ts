@@ -56,7 +56,8 @@ function modPow(base: bigint, exponent: bigint, modulus: bigint): bigint {
 const k = big(hashHex(paddedHex(N) + paddedHex(g)));
 
 /** x = H(pad(salt) ‖ H(poolName ‖ userId ‖ ":" ‖ password)); poolName is the user pool ID after its "_". */
-const privateKeyX = (poolName: string, userId: string, password: string, salt: bigint) => big(hashHex(paddedHex(salt) + sha256Hex(`${poolName}${userId}:${password}`)));
+const privateKeyX = (poolName: string, userId: string, password: string, salt: bigint) =>
+  big(hashHex(paddedHex(salt) + sha256Hex(`${poolName}${userId}:${password}`)));
 
 interface User {
   username: string;
@@ -205,12 +206,24 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     const u = big(hashHex(paddedHex(pending.A) + paddedHex(pending.B)));
     const S = modPow(pending.A * modPow(user.verifier, u, N), pending.b, N);
     // HKDF-SHA256(ikm = pad(S), salt = pad(u), info = "Caldera Derived Key" ‖ 0x01), first 16 bytes.
-    const prk = createHmac('sha256', Buffer.from(paddedHex(u), 'hex')).update(Buffer.from(paddedHex(S), 'hex')).digest();
-    const key = createHmac('sha256', prk).update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])])).digest().subarray(0, 16);
+    const prk = createHmac('sha256', Buffer.from(paddedHex(u), 'hex'))
+      .update(Buffer.from(paddedHex(S), 'hex'))
+      .digest();
+    const key = createHmac('sha256', prk)
+      .update(Buffer.concat([Buffer.from('Caldera Derived Key', 'utf8'), Buffer.from([1])]))
+      .digest()
+      .subarray(0, 16);
     // Signature = base64(HMAC-SHA256(key, poolName ‖ userId ‖ secret block bytes ‖ timestamp)).
     const timestamp = String(responses.TIMESTAMP ?? '');
     const expected = createHmac('sha256', key)
-      .update(Buffer.concat([Buffer.from(poolName, 'utf8'), Buffer.from(pending.userId, 'utf8'), Buffer.from(pending.secretBlock, 'base64'), Buffer.from(timestamp, 'utf8')]))
+      .update(
+        Buffer.concat([
+          Buffer.from(poolName, 'utf8'),
+          Buffer.from(pending.userId, 'utf8'),
+          Buffer.from(pending.secretBlock, 'base64'),
+          Buffer.from(timestamp, 'utf8'),
+        ]),
+      )
       .digest('base64');
     // "ddd MMM D HH:mm:ss UTC YYYY", within a few minutes of now.
     const when = Date.parse(timestamp.replace(/^\w{3} (\w{3}) (\d+) ([\d:]+) UTC (\d{4})$/, '$1 $2 $4 $3 UTC'));
@@ -223,7 +236,11 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   async function afterPassword(user: User) {
     if (!user.mfa) return tokens(user, true);
     if (user.totpSecret) {
-      return { ChallengeName: 'SOFTWARE_TOKEN_MFA', Session: newSession({ kind: 'totp', userId: user.username }), ChallengeParameters: { USER_ID_FOR_SRP: user.username } };
+      return {
+        ChallengeName: 'SOFTWARE_TOKEN_MFA',
+        Session: newSession({ kind: 'totp', userId: user.username }),
+        ChallengeParameters: { USER_ID_FOR_SRP: user.username },
+      };
     }
     return {
       ChallengeName: 'MFA_SETUP',
@@ -258,7 +275,8 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
     if (body.ChallengeName === 'NEW_PASSWORD_REQUIRED' && pending.kind === 'new-password') {
       const user = userOf(pending.userId);
       const password = responses.NEW_PASSWORD;
-      if (typeof password !== 'string' || password.length < 8) throw new CognitoError('InvalidPasswordException', 'Password does not conform to policy: Password not long enough');
+      if (typeof password !== 'string' || password.length < 8)
+        throw new CognitoError('InvalidPasswordException', 'Password does not conform to policy: Password not long enough');
       setPassword(user, password);
       user.mustChangePassword = false;
       return afterPassword(user);
@@ -297,11 +315,16 @@ export async function startCognitoEmulator(options: CognitoEmulatorOptions): Pro
   };
 
   // Cognito answers browsers of any origin: sign-in pages call it directly.
-  const cors = { 'access-control-allow-origin': '*', 'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control', 'access-control-allow-methods': 'POST' };
+  const cors = {
+    'access-control-allow-origin': '*',
+    'access-control-allow-headers': 'content-type, x-amz-target, x-amz-user-agent, cache-control',
+    'access-control-allow-methods': 'POST',
+  };
 
   async function handle(req: IncomingMessage, res: ServerResponse) {
     // Cognito allows whatever headers the SDK asks for (amz-sdk-request, amz-sdk-invocation-id, …).
-    if (req.method === 'OPTIONS') return void res.writeHead(204, { ...cors, 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' }).end();
+    if (req.method === 'OPTIONS')
+      return void res.writeHead(204, { ...cors, 'access-control-allow-headers': req.headers['access-control-request-headers'] ?? '*' }).end();
     const chunks: Buffer[] = [];
     for await (const chunk of req) chunks.push(chunk as Buffer);
     const target = String(req.headers['x-amz-target'] ?? '');

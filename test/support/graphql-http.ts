@@ -17,7 +17,11 @@ export function postJson(url: string, body: unknown, headers: Record<string, str
   const payload = Buffer.from(JSON.stringify(body));
   const secure = url.startsWith('https:');
   return new Promise((resolve, reject) => {
-    const options = { method: 'POST', agent: secure ? agents.https : agents.http, headers: { 'content-type': 'application/json', ...headers, 'content-length': String(payload.length) } };
+    const options = {
+      method: 'POST',
+      agent: secure ? agents.https : agents.http,
+      headers: { 'content-type': 'application/json', ...headers, 'content-length': String(payload.length) },
+    };
     const request = (secure ? https : http).request(url, options, (response) => {
       const chunks: Buffer[] = [];
       response.on('data', (chunk: Buffer) => chunks.push(chunk));

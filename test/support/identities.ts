@@ -5,7 +5,13 @@ export const apiKeyCaller = () => null;
 
 export function userPoolCaller(username: string, groups: string[] | null = []) {
   const sub = `sub-${username}`;
-  const claims = { sub, iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local', 'cognito:username': username, ...(groups ? { 'cognito:groups': groups } : {}), token_use: 'access' };
+  const claims = {
+    sub,
+    iss: 'https://cognito-idp.us-east-1.amazonaws.com/us-east-1_local',
+    'cognito:username': username,
+    ...(groups ? { 'cognito:groups': groups } : {}),
+    token_use: 'access',
+  };
   return userPoolIdentity(claims, '127.0.0.1');
 }
 

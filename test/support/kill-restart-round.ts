@@ -104,7 +104,10 @@ export async function killAndRestartRound(dataDir: string, { uploads = 200, inFl
       if (!(await s3.send(new HeadObjectCommand({ Bucket, Key: file.s3Key })).catch(() => undefined))) rowsWithoutObjects.push(file.fileID);
     }
     const keys = await allKeys(s3, Bucket, `projects/${projectID}/`);
-    const checkLines = second.output().split('\n').filter((line) => line.startsWith('[check]'));
+    const checkLines = second
+      .output()
+      .split('\n')
+      .filter((line) => line.startsWith('[check]'));
     const named = new Set(listed.map((file) => file.s3Key));
     return {
       answered: answers.size,

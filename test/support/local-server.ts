@@ -19,7 +19,11 @@ export { postGraphQL } from './graphql-http';
 
 /** POST /upload, the legacy REST endpoint: `body` an object sent as JSON, or text sent as it is. */
 export async function restUpload(url: string, body: string | object, headers: Record<string, string>): Promise<{ status: number; body: Json }> {
-  const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: typeof body === 'string' ? body : JSON.stringify(body) });
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...headers },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
   return { status: response.status, body: await response.json() };
 }
 

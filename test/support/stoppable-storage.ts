@@ -28,7 +28,14 @@ export async function startStoppableStorage(s3Directory: string, bucketName: str
   // A port the system gave, kept to come back on (a range picked by hand can collide with another test file's).
   let s3: EmbeddedService | undefined = await startEmbeddedS3({ directory: s3Directory, port: 0, credentials });
   const s3Port = Number(new URL(s3.endpoint).port);
-  const location: StorageLocation = { region, dynamodbEndpoint: dynamodb.endpoint, s3Endpoint: s3.endpoint, tableName: 'FileMetadata', bucketName, credentials };
+  const location: StorageLocation = {
+    region,
+    dynamodbEndpoint: dynamodb.endpoint,
+    s3Endpoint: s3.endpoint,
+    tableName: 'FileMetadata',
+    bucketName,
+    credentials,
+  };
   const clients = storageClients(location);
   await Promise.all([ensureFileTable(clients.dynamodb, location.tableName), ensureBucket(clients.s3, location.bucketName)]);
   const stopS3 = async () => {

@@ -22,7 +22,11 @@ let cognito: CognitoEmulator;
 const target = {} as DeployedPageTarget;
 
 beforeAll(async () => {
-  cognito = await startCognitoEmulator({ userPoolId: 'us-east-1_CodeCraftLocal', clientId: 'codecraft-local-client', signToken: (request) => server.signToken(request) });
+  cognito = await startCognitoEmulator({
+    userPoolId: 'us-east-1_CodeCraftLocal',
+    clientId: 'codecraft-local-client',
+    signToken: (request) => server.signToken(request),
+  });
   server = await startLocalServer({ port: 0, filesPageTarget: target });
   Object.assign(target, { graphqlUrl: server.graphqlUrl, region: 'us-east-1', userPool: server.userPool, cognitoEndpoint: cognito.endpoint });
 });
@@ -45,7 +49,10 @@ describe.skipIf(!chromiumPath)('the /files page pointed at a deployed stack', ()
     cognito.addUser({ username: 'dana@example.com', password: 'Temporary-Pass-1', groups: ['project-77'], temporary: true });
     const seeded = await postGraphQL(
       server.graphqlUrl,
-      { query: UploadFileDocument.toString(), variables: { input: { projectID: '77', fileName: 'plan.txt', fileType: 'text', contentBase64: Buffer.from('plan').toString('base64') } } },
+      {
+        query: UploadFileDocument.toString(),
+        variables: { input: { projectID: '77', fileName: 'plan.txt', fileType: 'text', contentBase64: Buffer.from('plan').toString('base64') } },
+      },
       { 'x-api-key': server.apiKey },
     );
     expect(seeded.body.errors).toBeUndefined();

@@ -16,7 +16,11 @@ const promptOf = (step: Step): { label: string; type: string; detail?: string } 
     case 'CONFIRM_SIGN_IN_WITH_NEW_PASSWORD_REQUIRED':
       return { label: 'New password', type: 'password', detail: 'Your administrator gave you a temporary password: choose your own.' };
     case 'CONTINUE_SIGN_IN_WITH_TOTP_SETUP':
-      return { label: 'Code from your authenticator app', type: 'text', detail: `Add this account to your authenticator app: ${step.totpSetupDetails.getSetupUri('CodeCraft Files').href}` };
+      return {
+        label: 'Code from your authenticator app',
+        type: 'text',
+        detail: `Add this account to your authenticator app: ${step.totpSetupDetails.getSetupUri('CodeCraft Files').href}`,
+      };
     case 'CONFIRM_SIGN_IN_WITH_TOTP_CODE':
       return { label: 'Code from your authenticator app', type: 'text' };
     default:
@@ -86,7 +90,14 @@ export function CognitoSignIn({ config, onSignedIn }: { config: PageConfig; onSi
           <label htmlFor="cognito-username">Email or user name</label>
           <input id="cognito-username" value={username} onChange={(e) => setUsername(e.target.value)} autoComplete="username" required />
           <label htmlFor="cognito-password">Password</label>
-          <input id="cognito-password" type="password" value={password} onChange={(e) => setPassword(e.target.value)} autoComplete="current-password" required />
+          <input
+            id="cognito-password"
+            type="password"
+            value={password}
+            onChange={(e) => setPassword(e.target.value)}
+            autoComplete="current-password"
+            required
+          />
           <button type="submit">Sign in</button>
         </>
       )}

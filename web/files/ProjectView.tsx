@@ -39,9 +39,9 @@ export function ProjectView({ api, projectID }: { api: FilesApi; projectID: stri
         setStatus(`${file.fileName} was added.`);
         // Events carry metadata only: an image's preview needs its URL.
         if (file.contentType.startsWith('image/')) {
-          void api.downloadUrl(file.fileID).then((downloadUrl) =>
-            setListing((l) => ({ ...l, files: l.files.map((f) => (f.fileID === file.fileID ? { ...f, downloadUrl } : f)) })),
-          );
+          void api
+            .downloadUrl(file.fileID)
+            .then((downloadUrl) => setListing((l) => ({ ...l, files: l.files.map((f) => (f.fileID === file.fileID ? { ...f, downloadUrl } : f)) })));
         }
       },
       deleted: (file) => {

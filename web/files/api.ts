@@ -59,7 +59,12 @@ export class FilesApi {
   /** Files uploaded to and deleted from the project by anyone, until the returned function is called. */
   watch(
     projectID: string,
-    handlers: { uploaded(file: FileFieldsFragment): void; deleted(file: FileFieldsFragment): void; failed(error: unknown): void; connection(state: string): void },
+    handlers: {
+      uploaded(file: FileFieldsFragment): void;
+      deleted(file: FileFieldsFragment): void;
+      failed(error: unknown): void;
+      connection(state: string): void;
+    },
   ): () => void {
     // Amplify tells the socket's state on its Hub: 'Connected', 'Connecting', 'ConnectionDisrupted', …
     const stopListening = Hub.listen('api', ({ payload }) => {

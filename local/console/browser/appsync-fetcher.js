@@ -11,11 +11,15 @@ function isSubscription(query, operationName) {
   const operations = text.split(/(?=\b(?:query|mutation|subscription)\b)/).map((part) => part.trim());
   const chosen = operationName
     ? operations.find((op) => new RegExp(`^(query|mutation|subscription)\\s+${operationName}\\b`).test(op))
-    : operations.find((op) => /^(query|mutation|subscription)\b/.test(op)) ?? operations[0];
+    : (operations.find((op) => /^(query|mutation|subscription)\b/.test(op)) ?? operations[0]);
   return SUBSCRIPTION.test(chosen ?? '');
 }
 
-const base64Url = (text) => btoa(String.fromCharCode(...new TextEncoder().encode(text))).replace(/\+/g, '-').replace(/\//g, '_').replace(/=+$/, '');
+const base64Url = (text) =>
+  btoa(String.fromCharCode(...new TextEncoder().encode(text)))
+    .replace(/\+/g, '-')
+    .replace(/\//g, '_')
+    .replace(/=+$/, '');
 
 /** AppSync's auth header for the WebSocket: the API key or token, plus the host. */
 function authHeader(graphqlUrl, headers) {
@@ -46,11 +50,13 @@ function subscribe({ graphqlUrl, realtimeUrl, WebSocketImpl }, params, headers) 
     const message = JSON.parse(typeof event.data === 'string' ? event.data : String(event.data));
     switch (message.type) {
       case 'connection_ack':
-        socket.send(JSON.stringify({
-          id,
-          type: 'start',
-          payload: { data: JSON.stringify({ query: params.query, variables: params.variables ?? {} }), extensions: { authorization: auth } },
-        }));
+        socket.send(
+          JSON.stringify({
+            id,
+            type: 'start',
+            payload: { data: JSON.stringify({ query: params.query, variables: params.variables ?? {} }), extensions: { authorization: auth } },
+          }),
+        );
         break;
       case 'data':
         push(message.payload);

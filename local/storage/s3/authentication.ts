@@ -58,7 +58,13 @@ function presignedSignature(ctx: S3rverContext): ProvidedSignature {
   };
   const parameterError = (message: string) => s3Error('AuthorizationQueryParametersError', message);
   if (param('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256') throw parameterError('X-Amz-Algorithm only supports "AWS4-HMAC-SHA256"');
-  const [credential, amzDate, expires, signedHeaders, provided] = ['X-Amz-Credential', 'X-Amz-Date', 'X-Amz-Expires', 'X-Amz-SignedHeaders', 'X-Amz-Signature'].map(param);
+  const [credential, amzDate, expires, signedHeaders, provided] = [
+    'X-Amz-Credential',
+    'X-Amz-Date',
+    'X-Amz-Expires',
+    'X-Amz-SignedHeaders',
+    'X-Amz-Signature',
+  ].map(param);
   if (!credential || !amzDate || !expires || !signedHeaders || !provided) {
     throw parameterError(
       'Query-string authentication version 4 requires the X-Amz-Algorithm, X-Amz-Credential, X-Amz-Signature, X-Amz-Date, X-Amz-SignedHeaders, and X-Amz-Expires parameters.',
@@ -67,7 +73,9 @@ function presignedSignature(ctx: S3rverContext): ProvidedSignature {
   const { accessKeyId, scope } = parseCredential(credential, amzDate, parameterError);
   if (!/^\d+$/.test(expires)) throw parameterError('X-Amz-Expires should be a number');
   if (Number(expires) > MAX_EXPIRES_SECONDS) {
-    throw parameterError(`X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_EXPIRES_SECONDS} seconds`);
+    throw parameterError(
+      `X-Amz-Expires must be less than a week (in seconds); that is, the given X-Amz-Expires must be less than ${MAX_EXPIRES_SECONDS} seconds`,
+    );
   }
   const expiresAt = new Date(parseAmzDate(amzDate).getTime() + Number(expires) * 1000);
   const now = new Date();
@@ -145,7 +153,12 @@ function verify(ctx: S3rverContext, provided: ProvidedSignature, accessKeys: Rea
     throw s3Error(
       'SignatureDoesNotMatch',
       'The request signature we calculated does not match the signature you provided. Check your key and signing method.',
-      { AWSAccessKeyId: provided.accessKeyId, StringToSign: stringToSign(input), SignatureProvided: provided.signature, CanonicalRequest: canonicalRequest(input) },
+      {
+        AWSAccessKeyId: provided.accessKeyId,
+        StringToSign: stringToSign(input),
+        SignatureProvided: provided.signature,
+        CanonicalRequest: canonicalRequest(input),
+      },
     );
   }
 }

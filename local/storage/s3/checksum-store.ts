@@ -62,7 +62,14 @@ export class ChecksumStore extends ObjectStore {
   }
 
   /** Puts `body` in place as `key` once `conditions` hold; what is left of `body` (all of it on failure) is removed. */
-  protected async commitObject(bucket: string, key: string, body: NewBody, metadata: Record<string, string>, md5: string, conditions: WriteConditions): Promise<void> {
+  protected async commitObject(
+    bucket: string,
+    key: string,
+    body: NewBody,
+    metadata: Record<string, string>,
+    md5: string,
+    conditions: WriteConditions,
+  ): Promise<void> {
     let placed = false;
     try {
       await this.withKey(bucket, key, conditions, () => this.placeObject(bucket, key, body, metadata, md5, conditions.ifNoneMatch === '*'));

@@ -23,20 +23,16 @@ export function s3Error(code: string, message: string, detail: Detail = {}): S3E
   return error;
 }
 
-export const isS3Error = (error: unknown, code?: string): error is S3Error =>
-  error instanceof S3Error && (code === undefined || error.code === code);
+export const isS3Error = (error: unknown, code?: string): error is S3Error => error instanceof S3Error && (code === undefined || error.code === code);
 
-export const badDigest = (algorithm: ChecksumAlgorithm) =>
-  s3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
+export const badDigest = (algorithm: ChecksumAlgorithm) => s3Error('BadDigest', `The ${algorithm} you specified did not match the calculated checksum.`);
 
 export const invalidRequest = (message: string) => s3Error('InvalidRequest', message);
 
 export const noSuchUpload = (uploadId: string | undefined) =>
-  s3Error(
-    'NoSuchUpload',
-    'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.',
-    { UploadId: uploadId },
-  );
+  s3Error('NoSuchUpload', 'The specified upload does not exist. The upload ID may be invalid, or the upload may have been aborted or completed.', {
+    UploadId: uploadId,
+  });
 
 export const preconditionFailed = (condition: string) =>
   s3Error('PreconditionFailed', 'At least one of the pre-conditions you specified did not hold', { Condition: condition });

@@ -44,7 +44,12 @@ export class MultipartStore extends ChecksumStore {
   }
 
   /** Runs `task` on the upload under its lock, once it is known to exist for `key` (when given). */
-  private withUpload<T>(bucket: string, uploadId: string | undefined, key: string | undefined, task: (folder: UploadFolder, key: string) => Promise<T>): Promise<T> {
+  private withUpload<T>(
+    bucket: string,
+    uploadId: string | undefined,
+    key: string | undefined,
+    task: (folder: UploadFolder, key: string) => Promise<T>,
+  ): Promise<T> {
     const folder = this.uploadFolder(bucket, uploadId);
     return this.uploadLocks.run(folder.directory, async () => {
       const uploadKey = await folder.key();
@@ -117,7 +122,12 @@ export class MultipartStore extends ChecksumStore {
   }
 
   /** ListParts: the parts after `partNumberMarker`, at most `maxParts` of them. */
-  listParts(bucket: string, key: string, uploadId: string | undefined, { maxParts, partNumberMarker }: { maxParts: number; partNumberMarker: number }): Promise<PartListing> {
+  listParts(
+    bucket: string,
+    key: string,
+    uploadId: string | undefined,
+    { maxParts, partNumberMarker }: { maxParts: number; partNumberMarker: number },
+  ): Promise<PartListing> {
     return this.withUpload(bucket, uploadId, key, async (folder) => {
       const after = (await folder.parts()).filter((part) => part.partNumber > partNumberMarker);
       return { settings: await folder.settings(), parts: after.slice(0, maxParts), isTruncated: after.length > maxParts };
@@ -146,7 +156,10 @@ export class MultipartStore extends ChecksumStore {
       const parts = choosePartsToComplete(listed, await folder.parts(), settings);
       const etag = `${md5Hex(parts.map((part) => Buffer.from(part.md5, 'hex')))}-${parts.length}`;
       const checksum = settings.algorithm
-        ? compositeChecksum(settings.algorithm, parts.map((part) => Buffer.from(part.checksum!.value, 'base64')))
+        ? compositeChecksum(
+            settings.algorithm,
+            parts.map((part) => Buffer.from(part.checksum!.value, 'base64')),
+          )
         : undefined;
       if (checksum && settings.algorithm) this.checkObjectChecksum(settings.algorithm, checksum);
       const metadata = storedMetadata(new S3Object(bucket, key, null, await folder.headers()).metadata);

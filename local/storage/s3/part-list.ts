@@ -66,7 +66,11 @@ export function withChecksums(requested: { number: number; etag: string }[], par
   const xmlParts = ([] as Record<string, unknown>[]).concat(body?.CompleteMultipartUpload?.Part ?? []);
   return requested.map((part, index) => {
     const xml = xmlParts[index] ?? {};
-    const checksums = Object.fromEntries(Object.entries(xml).filter(([name]) => name.startsWith('Checksum')).map(([name, value]) => [name, String(value)]));
+    const checksums = Object.fromEntries(
+      Object.entries(xml)
+        .filter(([name]) => name.startsWith('Checksum'))
+        .map(([name, value]) => [name, String(value)]),
+    );
     return { number: part.number, etag: part.etag, checksums };
   });
 }

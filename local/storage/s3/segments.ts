@@ -147,4 +147,3 @@ export class SegmentReaders {
 
 /** Never fails: the object is already gone, and a folder left behind is removed at the next start (see ObjectStore.recover). */
 const removeFolder = (directory: string) => rm(directory, { recursive: true, force: true }).catch(() => undefined);
-

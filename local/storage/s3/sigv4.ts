@@ -7,8 +7,7 @@ import { createHash, createHmac } from 'node:crypto';
  */
 
 /** RFC 3986 percent-encoding: everything but A-Z a-z 0-9 - . _ ~. */
-export const uriEncode = (value: string) =>
-  encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+export const uriEncode = (value: string) => encodeURIComponent(value).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
 
 const decode = (value: string) => {
   try {
@@ -19,7 +18,13 @@ const decode = (value: string) => {
 };
 
 /** The path, each segment decoded and encoded again as S3 encodes it (S3 encodes once, and does not normalise `.` or `//`). */
-export const canonicalUri = (rawPath: string) => (rawPath ? rawPath.split('/').map((segment) => uriEncode(decode(segment))).join('/') : '/');
+export const canonicalUri = (rawPath: string) =>
+  rawPath
+    ? rawPath
+        .split('/')
+        .map((segment) => uriEncode(decode(segment)))
+        .join('/')
+    : '/';
 
 /** Every query parameter but `omit`, encoded, sorted by name then value. */
 export function canonicalQuery(rawQuery: string, omit?: string): string {

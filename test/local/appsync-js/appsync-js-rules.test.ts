@@ -47,7 +47,10 @@ describe('APPSYNC_JS language rules', () => {
     const file = await tempBundle({ 'helper.ts': helper, 'code.ts': resolver }, 'code.ts');
     const bundle = await readFile(file, 'utf8');
 
-    const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
+    const refusal = await loadResolverCode(file).then(
+      () => '',
+      (error: Error) => error.message,
+    );
 
     const lines = refusal.split('\n');
     expect(lines[0]).toBe('AppSync would refuse this code (the APPSYNC_JS runtime does not support it):');
@@ -68,19 +71,35 @@ describe('APPSYNC_JS language rules', () => {
   });
 
   it('refuses an async handler instead of resolving the field to null', async () => {
-    const file = await tempBundle({ 'code.ts': 'export async function request(ctx: any) { return {}; }\nexport function response(ctx: any) { return 1; }\n' }, 'code.ts');
+    const file = await tempBundle(
+      { 'code.ts': 'export async function request(ctx: any) { return {}; }\nexport function response(ctx: any) { return 1; }\n' },
+      'code.ts',
+    );
 
     await expect(loadResolverCode(file)).rejects.toThrow(/code\.js:\d+:\d+ @aws-appsync\/no-async: Async functions are not supported\. \(in .*code\.ts\)/);
   });
 
   it('refuses Promise statics, RegExp built from a string and getters at load, which the plugin lets through', async () => {
-    const file = await tempBundle({ 'code.ts': 'export function request(ctx: any) { return { payload: RegExp(ctx.args.p).test("x") && new RegExp("y"), get size() { return 1; } }; }\nexport function response(ctx: any) { return Promise.resolve(5); }\n' }, 'code.ts');
+    const file = await tempBundle(
+      {
+        'code.ts':
+          'export function request(ctx: any) { return { payload: RegExp(ctx.args.p).test("x") && new RegExp("y"), get size() { return 1; } }; }\nexport function response(ctx: any) { return Promise.resolve(5); }\n',
+      },
+      'code.ts',
+    );
     const bundle = await readFile(file, 'utf8');
 
-    const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
+    const refusal = await loadResolverCode(file).then(
+      () => '',
+      (error: Error) => error.message,
+    );
 
     expect(refusal.split('\n')).toEqual(
-      expect.arrayContaining([problemAt(bundle, 'no-restricted-syntax', 'RegExp(ctx'), problemAt(bundle, 'no-restricted-syntax', 'Promise.resolve'), problemAt(bundle, 'no-restricted-syntax', 'get size')]),
+      expect.arrayContaining([
+        problemAt(bundle, 'no-restricted-syntax', 'RegExp(ctx'),
+        problemAt(bundle, 'no-restricted-syntax', 'Promise.resolve'),
+        problemAt(bundle, 'no-restricted-syntax', 'get size'),
+      ]),
     );
     expect(refusal.match(/no-restricted-syntax/g)).toHaveLength(4);
   });
@@ -90,20 +109,38 @@ describe('APPSYNC_JS language rules', () => {
     ['Function', 'Function("return 1")()'],
     ["a function's constructor", '(() => 0).constructor("return 1")()'],
   ])('does not generate code from strings (%s), as APPSYNC_JS has no eval', async (_case, expression) => {
-    const code = await loadResolverCode(await tempBundle({ 'code.ts': `export function request(ctx: any) { return { payload: ${expression} }; }\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts'));
+    const code = await loadResolverCode(
+      await tempBundle(
+        { 'code.ts': `export function request(ctx: any) { return { payload: ${expression} }; }\nexport function response(ctx: any) { return ctx.result; }\n` },
+        'code.ts',
+      ),
+    );
 
     expect(() => code.request({})).toThrow(/Code generation from strings disallowed/);
   });
 
   it.each([
-    ['@aws-appsync/no-recursion', 'recursion', 'const depth = (n: number): number => (n > 0 ? depth(n - 1) : 0);\nexport function request(ctx: any) { return { payload: depth(3) }; }', 'depth(n - 1)'],
-    ['@aws-appsync/no-function-passing', 'a function passed as an argument', 'const twice = (f: () => number) => f() + f();\nexport function request(ctx: any) { return { payload: twice(() => 1) }; }', 'twice(() => 1)'],
+    [
+      '@aws-appsync/no-recursion',
+      'recursion',
+      'const depth = (n: number): number => (n > 0 ? depth(n - 1) : 0);\nexport function request(ctx: any) { return { payload: depth(3) }; }',
+      'depth(n - 1)',
+    ],
+    [
+      '@aws-appsync/no-function-passing',
+      'a function passed as an argument',
+      'const twice = (f: () => number) => f() + f();\nexport function request(ctx: any) { return { payload: twice(() => 1) }; }',
+      'twice(() => 1)',
+    ],
     ['@aws-appsync/no-disallowed-methods', "'x'.padStart(3)", "export function request(ctx: any) { return { payload: 'x'.padStart(3) }; }", 'padStart'],
   ])('the local loader refuses %s (%s), a rule that needs types, naming it, the line and the source file', async (rule, _case, code, text) => {
     const file = await tempBundle({ 'code.ts': `${code}\nexport function response(ctx: any) { return ctx.result; }\n` }, 'code.ts');
     const bundle = await readFile(file, 'utf8');
 
-    const refusal = await loadResolverCode(file).then(() => '', (error: Error) => error.message);
+    const refusal = await loadResolverCode(file).then(
+      () => '',
+      (error: Error) => error.message,
+    );
 
     expect(refusal.split('\n')).toEqual(expect.arrayContaining([problemAt(bundle, rule, text)]));
     expect(refusal).toMatch(new RegExp(`${rule}: .*\\(in .*code\\.ts\\)`));
@@ -126,7 +163,9 @@ describe('APPSYNC_JS language rules', () => {
   it("a denied method called at the bundle's top level fails the load", async () => {
     const source = `const box = JSON.parse('{}');\nbox.value = 'x';\nconst padded = box.value.padStart(3);\nexport function request(ctx: any) { return { payload: padded }; }\nexport function response(ctx: any) { return ctx.result; }\n`;
 
-    await expect(loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'))).rejects.toThrow(/code\.js failed in its top-level code: String\.prototype\.padStart\(\) is not supported by APPSYNC_JS/);
+    await expect(loadResolverCode(await tempBundle({ 'code.ts': source }, 'code.ts'))).rejects.toThrow(
+      /code\.js failed in its top-level code: String\.prototype\.padStart\(\) is not supported by APPSYNC_JS/,
+    );
   });
 
   it('refuses code that is not an ES module (it would run with the denied methods allowed)', async () => {
@@ -153,7 +192,9 @@ describe('verdicts recorded by the build', () => {
     const bad = await tempBundle({ 'code.ts': `const f = (n: number): number => (n ? f(n - 1) : 0);\n${fine.replace('{}', '{ payload: f(2) }')}` }, 'code.ts');
     const record = path.join(path.dirname(good), 'verdicts.json');
 
-    await expect(checkBuiltBundles([good, bad], record)).rejects.toThrow(new RegExp(`^AppSync would refuse this code .*\\n  ${bad}:\\d+:\\d+ @aws-appsync/no-recursion: `, 's'));
+    await expect(checkBuiltBundles([good, bad], record)).rejects.toThrow(
+      new RegExp(`^AppSync would refuse this code .*\\n  ${bad}:\\d+:\\d+ @aws-appsync/no-recursion: `, 's'),
+    );
 
     const verdicts = JSON.parse(await readFile(record, 'utf8')) as Record<string, { rule: string }[]>;
     expect(verdicts[hashOf(await readFile(good, 'utf8'))]).toEqual([]);

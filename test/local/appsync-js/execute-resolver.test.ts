@@ -23,8 +23,14 @@ async function fn(name: string, source: string, dataSource: DataSource = noneDat
 
 describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   it('threads ctx.prev.result and ctx.stash through the functions', async () => {
-    const first = await fn('first', `export function request(ctx) { ctx.stash.seen = ['first']; return { payload: ctx.args.id + '1' }; } export function response(ctx) { return ctx.result; }`);
-    const second = await fn('second', `export function request(ctx) { ctx.stash.seen.push('second'); return { payload: ctx.prev.result + '2' }; } export function response(ctx) { return { value: ctx.result, seen: ctx.stash.seen }; }`);
+    const first = await fn(
+      'first',
+      `export function request(ctx) { ctx.stash.seen = ['first']; return { payload: ctx.args.id + '1' }; } export function response(ctx) { return ctx.result; }`,
+    );
+    const second = await fn(
+      'second',
+      `export function request(ctx) { ctx.stash.seen.push('second'); return { payload: ctx.prev.result + '2' }; } export function response(ctx) { return { value: ctx.result, seen: ctx.stash.seen }; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [first, second] }, invocation);
 
@@ -32,7 +38,10 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   });
 
   it('util.error makes the field null with the errorType, data and errorInfo given', async () => {
-    const failing = await fn('failing', `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.error('nope', 'ValidationError', { a: 1 }, { hint: 'x' }); } export function response(ctx) { return 1; }`);
+    const failing = await fn(
+      'failing',
+      `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.error('nope', 'ValidationError', { a: 1 }, { hint: 'x' }); } export function response(ctx) { return 1; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [failing] }, invocation);
 
@@ -40,7 +49,10 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   });
 
   it('util.appendError records an error and goes on', async () => {
-    const appending = await fn('appending', `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.appendError('partial', 'Warning'); return { payload: 'ok' }; } export function response(ctx) { return ctx.result; }`);
+    const appending = await fn(
+      'appending',
+      `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.appendError('partial', 'Warning'); return { payload: 'ok' }; } export function response(ctx) { return ctx.result; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [appending] }, invocation);
 
@@ -50,8 +62,15 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   it('runtime.earlyReturn in a function skips its data source and response, then goes on', async () => {
     let invoked = false;
     const spy: DataSource = { invoke: async () => ((invoked = true), { result: 'from data source' }) };
-    const early = await fn('early', `import { runtime } from '@aws-appsync/utils'; export function request(ctx) { runtime.earlyReturn('early'); } export function response(ctx) { return 'response ran'; }`, spy);
-    const next = await fn('next', `export function request(ctx) { return { payload: ctx.prev.result + '+next' }; } export function response(ctx) { return ctx.result; }`);
+    const early = await fn(
+      'early',
+      `import { runtime } from '@aws-appsync/utils'; export function request(ctx) { runtime.earlyReturn('early'); } export function response(ctx) { return 'response ran'; }`,
+      spy,
+    );
+    const next = await fn(
+      'next',
+      `export function request(ctx) { return { payload: ctx.prev.result + '+next' }; } export function response(ctx) { return ctx.result; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [early, next] }, invocation);
 
@@ -60,8 +79,14 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   });
 
   it("runtime.earlyReturn with skipTo END goes straight to the resolver's response", async () => {
-    const early = await fn('early', `import { runtime } from '@aws-appsync/utils'; export function request(ctx) { runtime.earlyReturn('done', { skipTo: 'END' }); } export function response(ctx) { return 'x'; }`);
-    const never = await fn('never', `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.error('must not run'); } export function response(ctx) { return 'x'; }`);
+    const early = await fn(
+      'early',
+      `import { runtime } from '@aws-appsync/utils'; export function request(ctx) { runtime.earlyReturn('done', { skipTo: 'END' }); } export function response(ctx) { return 'x'; }`,
+    );
+    const never = await fn(
+      'never',
+      `import { util } from '@aws-appsync/utils'; export function request(ctx) { util.error('must not run'); } export function response(ctx) { return 'x'; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [early, never] }, invocation);
 
@@ -78,7 +103,10 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   });
 
   it('runs resolver code without Node globals (no process, timers, network), and reports its runtime errors without a stack', async () => {
-    const probing = await fn('probing', `export function request(ctx) { return { payload: [typeof process, typeof setTimeout, typeof fetch, typeof Buffer].join() }; } export function response(ctx) { return ctx.result; }`);
+    const probing = await fn(
+      'probing',
+      `export function request(ctx) { return { payload: [typeof process, typeof setTimeout, typeof fetch, typeof Buffer].join() }; } export function response(ctx) { return ctx.result; }`,
+    );
     const crashing = await fn('crashing', `export function request(ctx) { return ctx.args.missing.field; } export function response(ctx) { return 1; }`);
 
     const probe = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [probing] }, invocation);
@@ -91,7 +119,9 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
   });
 
   it('gives util.time, util.autoId and util.dynamodb to resolver code', async () => {
-    const utils = await fn('utils', `import { util } from '@aws-appsync/utils';
+    const utils = await fn(
+      'utils',
+      `import { util } from '@aws-appsync/utils';
       export function request(ctx) {
         return { payload: {
           id: util.autoId(),
@@ -101,7 +131,8 @@ describe('pipeline execution (local APPSYNC_JS runtime)', () => {
           item: util.dynamodb.toMapValues({ a: 1, b: 'x', c: [true] }),
         } };
       }
-      export function response(ctx) { return ctx.result; }`);
+      export function response(ctx) { return ctx.result; }`,
+    );
 
     const outcome = await executeResolver({ name: 'Query.f', code: await code(passThrough), functions: [utils] }, invocation);
 

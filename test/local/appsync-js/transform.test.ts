@@ -28,15 +28,38 @@ describe('util.transform (local runtime)', () => {
 
   it('toSubscriptionFilter puts the fields of one object in one group', () => {
     expect(toSubscriptionFilter({ a: { eq: 1 }, b: { eq: 2 } })).toEqual({
-      filterGroup: [{ filters: [{ fieldName: 'a', operator: 'eq', value: 1 }, { fieldName: 'b', operator: 'eq', value: 2 }] }],
+      filterGroup: [
+        {
+          filters: [
+            { fieldName: 'a', operator: 'eq', value: 1 },
+            { fieldName: 'b', operator: 'eq', value: 2 },
+          ],
+        },
+      ],
     });
   });
 
   it('toSubscriptionFilter joins a single rule of its `rules` argument to every group, even for a field it was told to ignore', () => {
-    expect(toSubscriptionFilter({ projectID: { eq: 'p' }, size: { gt: 1 }, or: [{ fileType: { eq: 'pdf' } }, { fileType: { eq: 'png' } }] }, ['size'], { size: { le: 100 } })).toEqual({
+    expect(
+      toSubscriptionFilter({ projectID: { eq: 'p' }, size: { gt: 1 }, or: [{ fileType: { eq: 'pdf' } }, { fileType: { eq: 'png' } }] }, ['size'], {
+        size: { le: 100 },
+      }),
+    ).toEqual({
       filterGroup: [
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }, { fieldName: 'size', operator: 'le', value: 100 }] },
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'png' }, { fieldName: 'size', operator: 'le', value: 100 }] },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'fileType', operator: 'eq', value: 'pdf' },
+            { fieldName: 'size', operator: 'le', value: 100 },
+          ],
+        },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'fileType', operator: 'eq', value: 'png' },
+            { fieldName: 'size', operator: 'le', value: 100 },
+          ],
+        },
       ],
     });
   });
@@ -46,8 +69,18 @@ describe('util.transform (local runtime)', () => {
 
     expect(filter).toEqual({
       filterGroup: [
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'size', operator: 'le', value: 100 }] },
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }] },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'size', operator: 'le', value: 100 },
+          ],
+        },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'fileType', operator: 'eq', value: 'pdf' },
+          ],
+        },
       ],
     });
     expect([
@@ -61,8 +94,18 @@ describe('util.transform (local runtime)', () => {
   it('toSubscriptionFilter multiplies `or` out into groups', () => {
     expect(toSubscriptionFilter({ projectID: { eq: 'p' }, or: [{ size: { gt: 10 } }, { fileType: { eq: 'pdf' } }] })).toEqual({
       filterGroup: [
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'size', operator: 'gt', value: 10 }] },
-        { filters: [{ fieldName: 'projectID', operator: 'eq', value: 'p' }, { fieldName: 'fileType', operator: 'eq', value: 'pdf' }] },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'size', operator: 'gt', value: 10 },
+          ],
+        },
+        {
+          filters: [
+            { fieldName: 'projectID', operator: 'eq', value: 'p' },
+            { fieldName: 'fileType', operator: 'eq', value: 'pdf' },
+          ],
+        },
       ],
     });
   });

@@ -25,11 +25,20 @@ const invocation: FieldInvocation = {
   info: { fieldName: 'f', parentTypeName: 'Query', variables: {}, selectionSetList: [], selectionSetGraphQL: '' },
   authType: 'API Key Authorization',
 };
-const run = async (body: string) => executeResolver(await resolver('Query.f', `import { util } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${body} }\n`), invocation);
+const run = async (body: string) =>
+  executeResolver(
+    await resolver(
+      'Query.f',
+      `import { util } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${body} }\n`,
+    ),
+    invocation,
+  );
 
 describe('util coverage (local runtime)', () => {
   it('util.math', async () => {
-    const { data } = await run('return { round: util.math.roundNum(2.5), min: util.math.minVal(3, 4), max: util.math.maxVal(3, 4), pick: util.math.randomWithinRange(7, 7), unit: util.math.randomDouble() };');
+    const { data } = await run(
+      'return { round: util.math.roundNum(2.5), min: util.math.minVal(3, 4), max: util.math.maxVal(3, 4), pick: util.math.randomWithinRange(7, 7), unit: util.math.randomDouble() };',
+    );
 
     expect(data).toEqual({ round: 3, min: 3, max: 4, pick: 7, unit: expect.any(Number) });
   });
@@ -47,12 +56,20 @@ describe('util coverage (local runtime)', () => {
   ])('%s fails with an error naming it as not supported locally', async (name, body) => {
     const { errors } = await run(body);
 
-    expect(errors).toEqual([{ errorType: 'Code', message: `Runtime error in Query.f response: ${name} is not supported by the local runtime (it works on AppSync): this API's resolvers do not use it.` }]);
+    expect(errors).toEqual([
+      {
+        errorType: 'Code',
+        message: `Runtime error in Query.f response: ${name} is not supported by the local runtime (it works on AppSync): this API's resolvers do not use it.`,
+      },
+    ]);
   });
 
   it('extensions.evictFromApiCache does nothing (the local server has no resolver cache) and does not fail', async () => {
     const { data, errors } = await executeResolver(
-      await resolver('Mutation.f', "import { extensions } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { extensions.evictFromApiCache('Query', 'f', { 'ctx.args.id': 1 }); return 'evicted'; }\n"),
+      await resolver(
+        'Mutation.f',
+        "import { extensions } from '@aws-appsync/utils';\nexport function request(ctx: any) { return {}; }\nexport function response(ctx: any) { extensions.evictFromApiCache('Query', 'f', { 'ctx.args.id': 1 }); return 'evicted'; }\n",
+      ),
       invocation,
     );
 
@@ -62,10 +79,13 @@ describe('util coverage (local runtime)', () => {
   it('every function @aws-appsync/utils/dynamodb declares is there; those for operations the local data source does not run fail naming themselves', async () => {
     const declared = readFileSync(path.join(projectRoot, 'node_modules/@aws-appsync/utils/lib/dynamodb-helpers.d.ts'), 'utf8');
     const names = [...declared.matchAll(/export declare function (\w+)/g)].map((match) => match[1]);
-    const code = await resolver('Query.f', `import * as ddb from '@aws-appsync/utils/dynamodb';
+    const code = await resolver(
+      'Query.f',
+      `import * as ddb from '@aws-appsync/utils/dynamodb';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) { const d: any = ddb; return ctx.args.typeOf ? typeof d[ctx.args.name] : d[ctx.args.name]({ tables: {} }); }
-`);
+`,
+    );
     const call = (name: string, typeOf = false) => executeResolver(code, { ...invocation, arguments: { name, typeOf } });
 
     expect(names).toEqual(expect.arrayContaining(['get', 'query', 'batchGet', 'transactWrite', 'sync']));
@@ -76,7 +96,10 @@ export function response(ctx: any) { const d: any = ddb; return ctx.args.typeOf 
   });
 
   it('an export of @aws-appsync/utils/rds fails naming itself', async () => {
-    const code = await resolver('Query.f', "import { select } from '@aws-appsync/utils/rds';\nexport function request(ctx: any) { return select({ table: 't' }); }\nexport function response(ctx: any) { return 1; }\n");
+    const code = await resolver(
+      'Query.f',
+      "import { select } from '@aws-appsync/utils/rds';\nexport function request(ctx: any) { return select({ table: 't' }); }\nexport function response(ctx: any) { return 1; }\n",
+    );
 
     const { errors } = await executeResolver(code, invocation);
 
@@ -95,7 +118,9 @@ const caller: Caller = { authMode: 'API_KEY', identity: null, headers: {} };
 
 describe('util.http response headers and subscription invalidation, through the GraphQL engine', () => {
   it('util.http.addResponseHeader(s) set headers on the HTTP response; a header AppSync would refuse is ignored with a ResponseHeaderError, the field carries on', async () => {
-    const traced = await resolver('Query.traced', `import { util } from '@aws-appsync/utils';
+    const traced = await resolver(
+      'Query.traced',
+      `import { util } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
   const cases: any = {
@@ -107,20 +132,31 @@ export function response(ctx: any) {
   util.http.addResponseHeader(name, value);
   return 'ok';
 }
-`);
+`,
+    );
     const api = createGraphQLApi({ schema, resolvers: new Map([['Query.traced', traced]]) });
     const auth = { apiKey: 'da2-key' } as AuthConfig;
     const server = createServer((req, res) => void handleGraphQL(req, res, api, auth));
     await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
     const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
     const ask = async (query: string) => {
-      const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json', 'x-api-key': 'da2-key' }, body: JSON.stringify({ query }) });
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', 'x-api-key': 'da2-key' },
+        body: JSON.stringify({ query }),
+      });
       return { status: response.status, headers: response.headers, body: await response.json() };
     };
     const headerError = { errorType: 'ResponseHeaderError', message: expect.stringContaining('header ignored') };
     try {
       const sent = await ask('{ a: traced(case: "fine") b: traced(case: "count") c: traced(case: "cookie") }');
-      expect([sent.status, sent.headers.get('x-request-trace'), sent.headers.get('x-count'), sent.headers.get('set-cookie'), sent.body]).toEqual([200, 'abc', '2', 'a=b', { data: { a: 'ok', b: 'ok', c: 'ok' } }]);
+      expect([sent.status, sent.headers.get('x-request-trace'), sent.headers.get('x-count'), sent.headers.get('set-cookie'), sent.body]).toEqual([
+        200,
+        'abc',
+        '2',
+        'a=b',
+        { data: { a: 'ok', b: 'ok', c: 'ok' } },
+      ]);
 
       for (const refused of ['restricted', 'vary', 'empty', 'spaced', 'nullValue', 'crlf', 'unicode']) {
         const answer = await ask(`{ traced(case: "${refused}") }`);
@@ -130,39 +166,67 @@ export function response(ctx: any) {
 
       // 4 KB for the operation: the second field's header would pass it.
       const both = await ask('{ a: traced(case: "big1") b: traced(case: "big2") }');
-      expect([both.status, both.headers.get('x-big1')?.length, both.headers.get('x-big2'), both.body]).toEqual([200, 2500, null, { data: { a: 'ok', b: 'ok' }, errors: [expect.objectContaining({ ...headerError, path: ['b'] })] }]);
+      expect([both.status, both.headers.get('x-big1')?.length, both.headers.get('x-big2'), both.body]).toEqual([
+        200,
+        2500,
+        null,
+        { data: { a: 'ok', b: 'ok' }, errors: [expect.objectContaining({ ...headerError, path: ['b'] })] },
+      ]);
     } finally {
       server.close();
     }
   });
 
   it('extensions.invalidateSubscriptions in a mutation ends the subscriptions whose invalidation filter matches its payload', async () => {
-    const onSave = await resolver('Subscription.onSave', `import { extensions, util } from '@aws-appsync/utils';
+    const onSave = await resolver(
+      'Subscription.onSave',
+      `import { extensions, util } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
   extensions.setSubscriptionInvalidationFilter(util.transform.toSubscriptionFilter(ctx.args.anyGroup ? {} : { group: { eq: ctx.args.group } }));
   return null;
 }
-`);
-    const removeGroup = await resolver('Mutation.removeGroup', `import { extensions } from '@aws-appsync/utils';
+`,
+    );
+    const removeGroup = await resolver(
+      'Mutation.removeGroup',
+      `import { extensions } from '@aws-appsync/utils';
 export function request(ctx: any) { return {}; }
 export function response(ctx: any) {
   for (const _call of Array(ctx.args.times ?? 1).fill(0)) extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: { group: ctx.args.group } });
   return { id: 'g', group: ctx.args.group };
 }
-`);
+`,
+    );
     const hub = new SubscriptionHub();
-    const api = createGraphQLApi({ schema, resolvers: new Map([['Subscription.onSave', onSave], ['Mutation.removeGroup', removeGroup]]), onInvalidation: (i) => hub.invalidate(i) });
+    const api = createGraphQLApi({
+      schema,
+      resolvers: new Map([
+        ['Subscription.onSave', onSave],
+        ['Mutation.removeGroup', removeGroup],
+      ]),
+      onInvalidation: (i) => hub.invalidate(i),
+    });
     const ended: string[] = [];
-    for (const [group, anyGroup] of [['red', false], ['blue', false], ['green', true]]) {
+    for (const [group, anyGroup] of [
+      ['red', false],
+      ['blue', false],
+      ['green', true],
+    ]) {
       const outcome = await api.subscribe({ query: `subscription { onSave(group: "${group}", anyGroup: ${anyGroup}) { id } }` }, caller);
       if ('errors' in outcome) throw new Error(JSON.stringify(outcome.errors));
-      hub.add(outcome.subscription, () => {}, () => ended.push(group as string));
+      hub.add(
+        outcome.subscription,
+        () => {},
+        () => ended.push(group as string),
+      );
     }
 
     // Six calls in one request: over AWS's five, refused, nothing ended.
     const overLimit = await api.execute({ query: 'mutation { removeGroup(group: "red", times: 6) { id } }' }, caller);
-    expect(overLimit.errors).toEqual([expect.objectContaining({ errorType: 'InvalidationLimitExceeded', message: expect.stringContaining('at most 5 times in a request') })]);
+    expect(overLimit.errors).toEqual([
+      expect.objectContaining({ errorType: 'InvalidationLimitExceeded', message: expect.stringContaining('at most 5 times in a request') }),
+    ]);
     expect(ended).toEqual([]);
 
     await api.execute({ query: 'mutation { removeGroup(group: "red", times: 5) { id } }' }, caller);
@@ -173,12 +237,39 @@ export function response(ctx: any) {
   });
 
   it.each([
-    ['invalidateSubscriptions', 'Query', 'response', "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })", 'a Mutation resolver, not in the response handler of a Query field'],
-    ['invalidateSubscriptions', 'Mutation', 'request', "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })", 'a Mutation resolver, not in the request handler of a Mutation field'],
-    ['setSubscriptionFilter', 'Mutation', 'response', 'extensions.setSubscriptionFilter({ filterGroup: [] })', 'a Subscription resolver, not in the response handler of a Mutation field'],
-    ['setSubscriptionInvalidationFilter', 'Subscription', 'request', 'extensions.setSubscriptionInvalidationFilter({ filterGroup: [] })', 'a Subscription resolver, not in the request handler of a Subscription field'],
-  ])('extensions.%s in a %s resolver\'s %s handler fails, naming where it may be used', async (_method, parentTypeName, phase, call, where) => {
-    const handlers = phase === 'request' ? `export function request(ctx: any) { ${call}; return {}; }\nexport function response(ctx: any) { return 1; }` : `export function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${call}; return 1; }`;
+    [
+      'invalidateSubscriptions',
+      'Query',
+      'response',
+      "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })",
+      'a Mutation resolver, not in the response handler of a Query field',
+    ],
+    [
+      'invalidateSubscriptions',
+      'Mutation',
+      'request',
+      "extensions.invalidateSubscriptions({ subscriptionField: 'onSave', payload: {} })",
+      'a Mutation resolver, not in the request handler of a Mutation field',
+    ],
+    [
+      'setSubscriptionFilter',
+      'Mutation',
+      'response',
+      'extensions.setSubscriptionFilter({ filterGroup: [] })',
+      'a Subscription resolver, not in the response handler of a Mutation field',
+    ],
+    [
+      'setSubscriptionInvalidationFilter',
+      'Subscription',
+      'request',
+      'extensions.setSubscriptionInvalidationFilter({ filterGroup: [] })',
+      'a Subscription resolver, not in the request handler of a Subscription field',
+    ],
+  ])("extensions.%s in a %s resolver's %s handler fails, naming where it may be used", async (_method, parentTypeName, phase, call, where) => {
+    const handlers =
+      phase === 'request'
+        ? `export function request(ctx: any) { ${call}; return {}; }\nexport function response(ctx: any) { return 1; }`
+        : `export function request(ctx: any) { return {}; }\nexport function response(ctx: any) { ${call}; return 1; }`;
     const code = await resolver(`${parentTypeName}.f`, `import { extensions } from '@aws-appsync/utils';\n${handlers}\n`);
 
     const { data, errors } = await executeResolver(code, { ...invocation, info: { ...invocation.info, parentTypeName } });
