@@ -1,8 +1,9 @@
-// Lints the APPSYNC_JS sources under resolvers/ with AppSync's own rules
-// (local/appsync-js/appsync-js-rules.js). The built bundles, which also hold
-// code from elsewhere (infra/, generated/) and are what AppSync is given, are
-// checked with the same rules by the build itself (infra/bundle.ts), which
-// `npm run lint` runs first.
+// Lints all TypeScript. The APPSYNC_JS sources (resolvers/, shared/) get
+// AppSync's own rules (local/appsync-js/appsync-js-rules.js); the built
+// bundles, which also hold code from elsewhere (infra/, generated/) and are
+// what AppSync is given, are checked with the same rules by the build itself
+// (infra/bundle.ts), which `npm run lint` runs first. Everything else gets
+// typescript-eslint's checks of promises and type imports.
 import tsParser from '@typescript-eslint/parser';
 import tseslint from 'typescript-eslint';
 import { allRules as appsyncRules } from './local/appsync-js/appsync-js-rules.js';
