@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { access, mkdir, readdir, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { nodeCompileOptions } from '../infra/run-compiled.mjs';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 const cacheDir = path.join(root, 'node_modules', '.cache', 'codecraft-files');
@@ -46,15 +47,10 @@ async function freshBuild() {
   const { outputFiles, metafile } = await build({
     entryPoints: [path.join(root, 'cli', 'main.ts')],
     absWorkingDir: root,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    ...nodeCompileOptions,
     write: false,
     metafile: true,
     outfile: path.join(cacheDir, 'files-cli.mjs'),
-    logLevel: 'warning',
   });
   const code = outputFiles[0].contents;
   // Named after its content, so a build in use is never overwritten with another.

@@ -9,19 +9,17 @@ import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 
+/** This repository's code in one ES module for the Node it runs on; packages stay external (node_modules). Also the CLI's build (cli/files.mjs). */
+export const nodeCompileOptions = { bundle: true, packages: 'external', platform: 'node', format: 'esm', target: 'node20', logLevel: 'warning' };
+
 /** `entry` is relative to the repository root; `name` names the compiled file. */
 export async function runCompiled(entry, name) {
   const outfile = path.join(root, 'node_modules', '.cache', 'codecraft-files', `${name}.mjs`);
   await build({
     entryPoints: [path.join(root, entry)],
     outfile,
-    bundle: true,
-    packages: 'external',
-    platform: 'node',
-    format: 'esm',
-    target: 'node20',
+    ...nodeCompileOptions,
     sourcemap: true,
-    logLevel: 'warning',
   });
   await import(pathToFileURL(outfile).href);
 }

@@ -66,12 +66,15 @@ export function createEngine({ schema, resolvers, limits }: { schema: GraphQLSch
     return plan;
   };
 
-  const checkAccess = (caller: Caller, info: GraphQLResolveInfo): void => {
-    const { access } = planOf(info);
+  /** Throws AppSync's Unauthorized for a field the caller may not read; else the field's plan, for the resolver to use. */
+  const checkAccess = (caller: Caller, info: GraphQLResolveInfo) => {
+    const plan = planOf(info);
+    const { access } = plan;
     const allowed =
       access.modes.has(caller.authMode) &&
       !(caller.authMode === 'AMAZON_COGNITO_USER_POOLS' && access.cognitoGroups && !access.cognitoGroups.some((g) => callerGroups(caller).includes(g)));
     if (!allowed) throw unauthorizedField(info.fieldName, info.parentType.name);
+    return plan;
   };
 
   /**
@@ -83,8 +86,7 @@ export function createEngine({ schema, resolvers, limits }: { schema: GraphQLSch
 
   // Synchronous for plain fields: a page of 20 files has 200 of them, and a promise each would double the work.
   const fieldResolver: GraphQLFieldResolver<unknown, ExecutionContext> = (source, args, context, info) => {
-    checkAccess(context.caller, info);
-    const { resolver } = planOf(info);
+    const { resolver } = checkAccess(context.caller, info);
     if (resolver) return resolveWith(resolver, source, args, context, info);
     return info.operation.operation === 'subscription' && !info.path.prev
       ? ((source as Record<string, unknown>)?.[info.fieldName] ?? null)
