@@ -18,12 +18,16 @@ const matches = (pattern: string) => {
 const isDate = matches(`${DATE}${OFFSET}?`);
 const isDateTime = matches(`${DATE}T${TIME}${OFFSET}`);
 
-/** A calendar date that exists (no February 30th). */
+/** A calendar date that exists (no February 30th); `value` starts with a well-formed YYYY-MM-DD. */
 function realDate(value: string): boolean {
-  const [y, m, d] = value.slice(0, 10).split('-').map(Number);
-  // Every month has a 28th: only later days need the calendar (answers carry many dates).
+  const digits = (at: number) => (value.charCodeAt(at) - 48) * 10 + value.charCodeAt(at + 1) - 48;
+  const m = digits(5);
+  const d = digits(8);
+  // Every month has a 28th: only later days need the calendar (answers carry many dates, so no allocation here).
   if (m >= 1 && m <= 12 && d >= 1 && d <= 28) return true;
-  const date = new Date(Date.UTC(y, m - 1, d));
+  const y = digits(0) * 100 + digits(2);
+  const date = new Date(0);
+  date.setUTCFullYear(y, m - 1, d); // not Date.UTC, which reads years 0–99 as 1900–1999
   return date.getUTCFullYear() === y && date.getUTCMonth() === m - 1 && date.getUTCDate() === d;
 }
 

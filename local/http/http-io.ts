@@ -22,9 +22,15 @@ export async function readBody(req: IncomingMessage, limit: number): Promise<Buf
   return Buffer.concat(chunks);
 }
 
-/** Header names in lower case, repeated values joined. */
-export const headersOf = (req: IncomingMessage): Record<string, string> =>
-  Object.fromEntries(Object.entries(req.headers).map(([name, value]) => [name.toLowerCase(), Array.isArray(value) ? value.join(', ') : (value ?? '')]));
+/** Header names in lower case (as Node gives them), repeated values joined. A loop: every request builds one. */
+export function headersOf(req: IncomingMessage): Record<string, string> {
+  const headers: Record<string, string> = {};
+  for (const name in req.headers) {
+    const value = req.headers[name];
+    headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : (value ?? '');
+  }
+  return headers;
+}
 
 /** The caller's address; empty when the socket no longer knows it (closed), which no check treats as local. */
 export const sourceIpOf = (req: IncomingMessage): string => req.socket.remoteAddress?.replace(/^::ffff:/, '') ?? '';

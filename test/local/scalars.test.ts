@@ -19,6 +19,28 @@ describe('AppSync scalars', () => {
     expect(() => scalar(name).parseValue(invalid)).toThrow(new RegExp(`^Invalid ${name} value`));
   });
 
+  it.each([
+    ['2024-02-29', true],
+    ['2026-02-29', false],
+    ['2000-02-29', true],
+    ['1900-02-29', false],
+    ['2026-04-31', false],
+    ['2026-12-31', true],
+    ['2026-13-01', false],
+    ['2026-00-10', false],
+    ['2026-01-00', false],
+    ['0050-01-31', true],
+    ['0004-02-29', true],
+  ])('AWSDate and AWSDateTime know the calendar: %s is %s', (date, exists) => {
+    for (const [name, value] of [
+      ['AWSDate', date],
+      ['AWSDateTime', `${date}T12:00:00Z`],
+    ]) {
+      if (exists) expect(scalar(name).serialize(value)).toBe(value);
+      else expect(() => scalar(name).serialize(value)).toThrow(new RegExp(`^Invalid ${name} value`));
+    }
+  });
+
   it('AWSTimestamp takes whole seconds only', () => {
     expect(scalar('AWSTimestamp').parseValue(1_764_000_000)).toBe(1_764_000_000);
     expect(() => scalar('AWSTimestamp').parseValue('1764000000')).toThrow(/AWSTimestamp/);
