@@ -44,14 +44,16 @@ export async function readPath(bench: Bench, projectID: string, rows: number, op
     if (items.length !== LIMIT) throw new Error(`filesByProject returned ${items.length} items, expected ${LIMIT}`);
   };
   const documents = documentClient(bench.dynamodb);
+  // The request the resolver's ddb.query sends, word for word: AppSync's helper names the key condition's
+  // placeholders `#projectID` and `:projectID_eq` and brackets it, and dynalite's parser pays for every character.
   const raw = async () => {
     const { Items = [] } = await documents.send(
       new QueryCommand({
         TableName: bench.server.storage.tableName,
         IndexName: fileTable.byProjectIndex.name,
-        KeyConditionExpression: '#p = :p',
-        ExpressionAttributeNames: { '#p': fileTable.byProjectIndex.partitionKey },
-        ExpressionAttributeValues: { ':p': projectID },
+        KeyConditionExpression: '(#projectID = :projectID_eq)',
+        ExpressionAttributeNames: { '#projectID': fileTable.byProjectIndex.partitionKey },
+        ExpressionAttributeValues: { ':projectID_eq': projectID },
         ScanIndexForward: false,
         Limit: LIMIT,
       }),
