@@ -45,7 +45,7 @@ export function inlineMemoryDetail(r: InlineMemoryResult): string {
 }
 
 /** Throughput ratios: above 1 means the API path is faster than the raw call. */
-export function largeTransferTable({ bytes, upload, download, rssGrowth }: LargeTransferResult): string {
+export function largeTransferTable({ bytes, rounds, upload, download, rssGrowth }: LargeTransferResult): string {
   const rate = (msTaken: number) => `${(bytes / 1_048_576 / (msTaken / 1000)).toFixed(0)} MiB/s`;
   return [
     table(
@@ -64,6 +64,6 @@ export function largeTransferTable({ bytes, upload, download, rssGrowth }: Large
       ],
     ),
     '',
-    `${mb(bytes)} MiB file. Process RSS growth during the API upload: **${mb(rssGrowth)} MiB** (goal ≤ 100 MiB: no byte is buffered whole).`,
+    `${mb(bytes)} MiB file; each figure the median of ${rounds} rounds, the sides interleaved. Process RSS growth during the API uploads: **${mb(rssGrowth)} MiB** (goal ≤ 100 MiB: no byte is buffered whole).`,
   ].join('\n');
 }

@@ -2,7 +2,8 @@
  * 6. A large file (1 GiB by default, BENCH_LARGE_MB) through the direct-upload
  * flow — createUploadUrl, parallel presigned part PUTs, completeUpload — vs
  * one PutObject of the same bytes with the SDK to the same embedded S3; then
- * its download through File.downloadUrl vs a GetObject. Both sides stream the
+ * its download through File.downloadUrl vs a GetObject; medians of three
+ * rounds, interleaved. Both sides stream the
  * bytes from and to disk; the SHA-256s are computed before timing, as any
  * client that sends a checksum must. RSS is sampled during the API side:
  * the bytes never pass through the API's GraphQL path, only through the
@@ -19,18 +20,21 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompleteUploadDocument, CreateUploadUrlDocument, FileDocument } from '../../generated/operations';
 import { graphql, type Bench } from '../context';
-import { timed } from '../measure';
+import { median, timed } from '../measure';
 
 const MiB = 1024 * 1024;
 const PART_BYTES = 64 * MiB;
 const PARALLEL_PARTS = 4;
 const RSS_EVERY_MS = 20;
+const ROUNDS = 3;
 
 export interface LargeTransferResult {
   bytes: number;
+  rounds: number;
+  /** Median milliseconds of each side. */
   upload: { api: number; raw: number };
   download: { api: number; raw: number };
-  /** Peak RSS during the API upload minus the RSS just before it. */
+  /** The largest growth of RSS during one API upload, over the RSS as it started. */
   rssGrowth: number;
 }
 
@@ -74,6 +78,16 @@ async function inPool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]
   return results;
 }
 
+/** Median milliseconds of each side over ROUNDS rounds, the first side alternating. */
+async function interleaved(api: () => Promise<unknown>, raw: () => Promise<unknown>): Promise<{ api: number; raw: number }> {
+  const samples = { api: [] as number[], raw: [] as number[] };
+  for (let round = 0; round < ROUNDS; round += 1) {
+    const order = round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const);
+    for (const side of order) samples[side].push(await timed(side === 'api' ? api : raw));
+  }
+  return { api: median(samples.api), raw: median(samples.raw) };
+}
+
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
 
 export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeTransferResult> {
@@ -106,11 +120,16 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
     });
     await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: warm.fileID } });
 
-    let fileID = '';
-    let peakRss = 0;
-    const baseRss = process.memoryUsage().rss;
-    const sampler = setInterval(() => (peakRss = Math.max(peakRss, process.memoryUsage().rss)), RSS_EVERY_MS);
-    const apiUpload = await timed(async () => {
+    // Each side ROUNDS times, interleaved and alternating which goes first: one transfer of a GiB is at the
+    // mercy of the disk's write-back, which can slow either side by a third.
+    // RSS is sampled during the API uploads only: growth is each one's peak over its start, the largest kept.
+    let rssGrowth = 0;
+    let rssAtStart: number | undefined;
+    const sampler = setInterval(() => {
+      if (rssAtStart !== undefined) rssGrowth = Math.max(rssGrowth, process.memoryUsage().rss - rssAtStart);
+    }, RSS_EVERY_MS);
+    const apiUpload = async (): Promise<string> => {
+      rssAtStart = process.memoryUsage().rss;
       const input = {
         projectID: 'bench-large',
         fileName: 'large.bin',
@@ -128,25 +147,30 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
         }),
         PARALLEL_PARTS,
       );
-      fileID = (await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: ticket.fileID, parts } })).completeUpload.fileID;
-    });
-    clearInterval(sampler);
-    const rawUpload = await timed(() =>
+      const completed = (await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: ticket.fileID, parts } })).completeUpload.fileID;
+      rssAtStart = undefined;
+      return completed;
+    };
+    const rawUpload = () =>
       bench.s3.send(
         new PutObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin', Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha }),
-      ),
-    );
+      );
+    let fileID = '';
+    const upload = await interleaved(async () => (fileID = await apiUpload()), rawUpload);
+    clearInterval(sampler);
 
     const { downloadUrl } = (await graphql(bench, FileDocument.toString(), { fileID })).file;
-    const apiDownload = await timed(async () => {
-      const response = await fetch(downloadUrl);
-      await pipeline(response.body as unknown as AsyncIterable<Uint8Array>, discard());
-    });
-    const rawDownload = await timed(async () => {
-      const object = await bench.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin' }));
-      await pipeline(object.Body as Readable, discard());
-    });
-    return { bytes, upload: { api: apiUpload, raw: rawUpload }, download: { api: apiDownload, raw: rawDownload }, rssGrowth: peakRss - baseRss };
+    const download = await interleaved(
+      async () => {
+        const response = await fetch(downloadUrl);
+        await pipeline(response.body as unknown as AsyncIterable<Uint8Array>, discard());
+      },
+      async () => {
+        const object = await bench.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin' }));
+        await pipeline(object.Body as Readable, discard());
+      },
+    );
+    return { bytes, rounds: ROUNDS, upload, download, rssGrowth };
   } finally {
     await rm(dir, { recursive: true, force: true });
   }
