@@ -6,24 +6,16 @@
  *   dist/web/files.js                                                     (the /files page, for browsers)
  */
 import { build, type BuildOptions, type Metafile } from 'esbuild';
-import { existsSync } from 'node:fs';
 import { readFile, rm, stat, utimes, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { UnsupportedCodeError } from '../local/appsync-js/check-code';
 import { checkBuiltBundles } from '../local/appsync-js/code-verdicts';
 import { lambdas, pipelineFunctions, resolverCodeName, resolvers } from './api-definition';
+import { projectRoot } from './run-compiled.mjs';
 import { sdkSchemaLiteralKeys } from './sdk-schema-keys';
 
-/** The folder holding package.json, found from this module wherever it runs: as source, or bundled into the local server. */
-export const projectRoot = (() => {
-  let dir = path.dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(path.join(dir, 'package.json'))) {
-    if (path.dirname(dir) === dir) throw new Error('package.json not found above infra/bundle.ts');
-    dir = path.dirname(dir);
-  }
-  return dir;
-})();
+export { projectRoot };
 export const distDir = path.join(projectRoot, 'dist');
 
 /** Where the bundle of each piece of the API definition lands. */

@@ -4,8 +4,7 @@
  * real HTTP to the server's endpoints.
  */
 import { fork, type ChildProcess } from 'node:child_process';
-import path from 'node:path';
-import { projectRoot } from '../../infra/bundle';
+import { compileEntry } from '../../infra/run-compiled.mjs';
 import type { Bench } from '../context';
 
 export type UploadPath = 'uploadFile' | 'POST /upload';
@@ -35,7 +34,9 @@ export interface RemoteClient {
 }
 
 export async function startRemoteClient(bench: Bench): Promise<RemoteClient> {
-  const child: ChildProcess = fork(path.join(projectRoot, 'bench', 'client', 'upload-client.ts'), { execArgv: ['--import', 'tsx'], stdio: 'inherit' });
+  // Compiled, as the bench is: a TypeScript loader would add its own work to the client's share of the CPU.
+  const client = await compileEntry('bench/client/upload-client.ts', 'bench-upload-client');
+  const child: ChildProcess = fork(client, { execArgv: ['--enable-source-maps'], stdio: 'inherit' });
   const pending = new Map<number, { resolve: (ms: number) => void; reject: (error: Error) => void }>();
   let nextId = 0;
   const fail = (error: Error) => {

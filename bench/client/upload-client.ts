@@ -1,11 +1,13 @@
 /**
  * The benchmark's upload client, run in a process of its own (remote.ts forks
- * it): base64 and JSON encoding of each request, and the HTTP client, stay out
- * of the server's heap, CPU profile and event loop, as they would be on AWS.
- * Commands arrive over the IPC channel; each answer names the command it ends.
+ * it): base64 and JSON encoding of each request, and the HTTP client (the
+ * keep-alive one of the tests, the SDK's kind), stay out of the server's heap,
+ * CPU profile and event loop, as they would be on AWS. Commands arrive over
+ * the IPC channel; each answer names the command it ends.
  */
 import '../env';
 import { UploadFileDocument } from '../../generated/operations';
+import { postJson } from '../../test/support/graphql-http';
 import type { ClientCommand, ClientReply, Endpoints, UploadPath } from './remote';
 
 const files = new Map<string, Buffer>();
@@ -17,22 +19,21 @@ const uploadDocument = UploadFileDocument.toString();
 async function upload(path: UploadPath, projectID: string, fileName: string, bytes: Buffer): Promise<void> {
   if (!endpoints) throw new Error('no endpoints: send "connect" first');
   const base64 = bytes.toString('base64');
-  const request: { url: string; headers: Record<string, string>; body: string } =
+  const request: { url: string; headers: Record<string, string>; body: unknown } =
     path === 'uploadFile'
       ? {
           url: endpoints.graphqlUrl,
-          headers: { 'content-type': 'application/json', 'x-api-key': endpoints.apiKey },
-          body: JSON.stringify({ query: uploadDocument, variables: { input: { projectID, fileName, fileType: 'bin', contentBase64: base64 } } }),
+          headers: { 'x-api-key': endpoints.apiKey },
+          body: { query: uploadDocument, variables: { input: { projectID, fileName, fileType: 'bin', contentBase64: base64 } } },
         }
       : {
           url: endpoints.restUrl,
-          headers: { 'content-type': 'application/json', authorization: endpoints.bearer },
-          body: JSON.stringify({ file_content: base64, file_name: fileName, project_id: projectID, file_type: 'bin' }),
+          headers: { authorization: endpoints.bearer },
+          body: { file_content: base64, file_name: fileName, project_id: projectID, file_type: 'bin' },
         };
-  const response = await fetch(request.url, { method: 'POST', headers: request.headers, body: request.body });
-  const answer = (await response.json()) as { data?: { uploadFile?: { fileID?: string } }; errors?: unknown; file?: { fileID?: string } };
+  const { status, body: answer } = await postJson(request.url, request.body, request.headers);
   const stored = path === 'uploadFile' ? answer.data?.uploadFile?.fileID : answer.file?.fileID;
-  if (response.status !== 200 || !stored) throw new Error(`${path} ${response.status}: ${JSON.stringify(answer.errors ?? answer)}`);
+  if (status !== 200 || !stored) throw new Error(`${path} ${status}: ${JSON.stringify(answer.errors ?? answer)}`);
 }
 
 /** `count` uploads, `inFlight` at a time; milliseconds from the first request to the last answer. */
