@@ -28,7 +28,7 @@ export function inlineMemoryDetail(r: InlineMemoryResult): string {
         `heap, ${SMALL_BYTES.toLocaleString('en-US')}-byte file`,
         'heap of the content alone ÷ file',
       ],
-      r.paths.map((p) => [
+      [...r.paths, r.raw].map((p) => [
         p.path,
         perFile(p.perUpload.heapUsed),
         perFile(p.perUpload.external),
@@ -38,7 +38,8 @@ export function inlineMemoryDetail(r: InlineMemoryResult): string {
       ]),
     ),
     '',
-    `Each after a full GC, median of ${r.uploads}, peak growth sampled every millisecond${r.gc ? '' : ' (no forced GC was available)'}; the client runs in another process. ` +
+    `Each after a full GC, median of ${r.uploads}, peak growth sampled every millisecond${r.gc ? '' : ' (no forced GC was available)'}; the client runs in another process, ` +
+      `the raw calls in this one. Peak growth counts what a request allocates before the next collection, not only what it keeps. ` +
       `${r.uploads} uploadFile calls back to back: peak heap ${perFile(r.burstPeak.heapUsed)}, external ${perFile(r.burstPeak.external)}; ` +
       `retained after a full GC: heap ${perFile(r.retained.heapUsed)}, external ${perFile(r.retained.external)} (≈ 0 unless something leaks).`,
   ].join('\n');

@@ -120,6 +120,7 @@ async function main(): Promise<void> {
           '× file size',
           p.heapPerByte,
           { atMost: 3 },
+          { what: `${mem.raw.path} of the same file, in-process`, value: mem.raw.heapPerByte },
         ),
       ),
       ...bundles.map(({ name, bytes }) =>

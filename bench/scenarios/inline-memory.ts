@@ -5,12 +5,15 @@
  * process.memoryUsage() here is the server's: HTTP, GraphQL, the in-process
  * Lambdas, and the embedded storage (dynalite's rows in memory, s3rver
  * streaming objects to a temporary directory) — what one `npm start` holds.
+ * The raw side is the upload's own storage calls with the SDK in this process
+ * (PutObject + PutItem of the same bytes): what the SDK and the embedded
+ * storage allocate whoever calls them, the floor under both paths.
  */
 import { randomBytes } from 'node:crypto';
 import { setTimeout } from 'node:timers/promises';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import type { Bench } from '../context';
+import { uploadRaw, type Bench } from '../context';
 import { median } from '../measure';
 import { startRemoteClient, type RemoteClient, type UploadPath } from '../client/remote';
 
@@ -27,8 +30,11 @@ export interface Usage {
   rss: number;
 }
 
+/** The raw side: PutObject + PutItem of the same bytes with the SDK, in this process (as the Lambda makes them). */
+export const RAW_PATH = 'PutObject + PutItem';
+
 export interface PathMemory {
-  path: UploadPath;
+  path: UploadPath | typeof RAW_PATH;
   /** One upload of the largest inline file at a time, each after a full GC: median over UPLOADS of its peak minus its baseline. */
   perUpload: Usage;
   /** The same for a SMALL_BYTES file: what a request costs whatever its size (SDK, GraphQL, storage bookkeeping). */
@@ -45,7 +51,10 @@ export interface InlineMemoryResult {
   samples: number;
   /** Whether a full GC could be forced (baselines are then free of old garbage). */
   gc: boolean;
+  /** uploadFile and POST /upload. */
   paths: PathMemory[];
+  /** The raw calls alone: what the SDK and the embedded storage allocate for the same file, the floor under both paths. */
+  raw: PathMemory;
   /** UPLOADS uploadFile calls back to back: peak minus the baseline before them (garbage not yet collected included). */
   burstPeak: Usage;
   /** After them and a full GC, minus that baseline: ≈ 0 unless something leaks. */
@@ -105,36 +114,41 @@ export async function inlineMemory(bench: Bench): Promise<InlineMemoryResult> {
   };
   const client: RemoteClient = await startRemoteClient(bench);
   try {
-    await client.file('largest', randomBytes(LARGEST_INLINE_BYTES));
-    await client.file('small', randomBytes(SMALL_BYTES));
+    const bytes = { largest: randomBytes(LARGEST_INLINE_BYTES), small: randomBytes(SMALL_BYTES) };
+    await client.file('largest', bytes.largest);
+    await client.file('small', bytes.small);
     let samples = 0;
-    /** Median growth of one upload at a time of `file`, each after a full GC. */
-    const perUpload = async (path: UploadPath, file: string): Promise<Usage> => {
+    /** Median growth of one `upload` at a time, each after a full GC. */
+    const perUpload = async (upload: (i: number) => Promise<unknown>): Promise<Usage> => {
       const single: Usage[] = [];
       for (let i = 0; i < UPLOADS; i += 1) {
         await collect();
         const before = usage();
-        const run = await sampled(() => client.burst(path, 'bench-memory', `${file}-${path}-${i}`, file, 1, 1));
+        const run = await sampled(() => upload(i));
         single.push(minus(run.peak, before));
         samples += run.samples;
       }
       return medianUsage(single);
     };
-
-    const paths: PathMemory[] = [];
-    for (const path of ['uploadFile', 'POST /upload'] as const) {
+    const measurePath = async (path: PathMemory['path'], upload: (file: 'largest' | 'small', name: string) => Promise<unknown>): Promise<PathMemory> => {
       // Code paths compiled, clients and pools created, before any baseline.
-      await client.burst(path, 'bench-memory', `warm-up-${path}`, 'largest', 2, 1);
-      const large = await perUpload(path, 'largest');
-      const small = await perUpload(path, 'small');
-      paths.push({
+      for (const i of [0, 1]) await upload('largest', `warm-up-${i}`);
+      const large = await perUpload((i) => upload('largest', `largest-${i}`));
+      const small = await perUpload((i) => upload('small', `small-${i}`));
+      return {
         path,
         perUpload: large,
         perSmallUpload: small,
         heapPerByte: large.heapUsed / LARGEST_INLINE_BYTES,
         marginalHeapPerByte: (large.heapUsed - small.heapUsed) / (LARGEST_INLINE_BYTES - SMALL_BYTES),
-      });
+      };
+    };
+
+    const paths: PathMemory[] = [];
+    for (const path of ['uploadFile', 'POST /upload'] as const) {
+      paths.push(await measurePath(path, (file, name) => client.burst(path, 'bench-memory', `${path}-${name}`, file, 1, 1)));
     }
+    const raw = await measurePath(RAW_PATH, (file, name) => uploadRaw(bench, 'bench-memory', `raw-${name}.bin`, bytes[file]));
 
     await collect();
     const baseline = usage();
@@ -142,7 +156,7 @@ export async function inlineMemory(bench: Bench): Promise<InlineMemoryResult> {
     samples += burst.samples;
     await collect();
     const retained = minus(usage(), baseline);
-    return { fileBytes: LARGEST_INLINE_BYTES, uploads: UPLOADS, samples, gc: gc !== undefined, paths, burstPeak: minus(burst.peak, baseline), retained };
+    return { fileBytes: LARGEST_INLINE_BYTES, uploads: UPLOADS, samples, gc: gc !== undefined, paths, raw, burstPeak: minus(burst.peak, baseline), retained };
   } finally {
     client.close();
   }
