@@ -69,7 +69,7 @@ async function main(): Promise<void> {
     /** Throughput of the API side against the raw one (ms taken for the same bytes); goal ≥ 0.9×. */
     const transferRow = (id: string, what: string, rawWhat: string, taken: { api: number; raw: number }) =>
       ratioRow(id, what, 'MiB/s', largeMiB / (taken.api / 1000), { what: rawWhat, value: largeMiB / (taken.raw / 1000) }, { atLeast: 0.9 });
-    const query = { what: 'Query byProject, Limit 20', value: 0 };
+    const query = { what: 'the same Query byProject, Limit 20, as the resolver sends', value: 0 };
     const rows: SummaryRow[] = [
       ratioRow(
         'read-1k',
