@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { finished } from 'node:stream';
 
 export function sendJson(res: ServerResponse, status: number, body: unknown): void {
   const json = JSON.stringify(body);
@@ -9,9 +10,10 @@ export function sendJson(res: ServerResponse, status: number, body: unknown): vo
 export class BodyTooLarge extends Error {}
 
 /**
- * Reads the whole body, refusing (without buffering further) anything over `limit` bytes: the socket is then
- * closed, as no more of the body will be read. Listeners, not `for await`: every request reads one, and the
- * stream's async iterator costs several promises a chunk.
+ * Reads the whole body, refusing anything over `limit` bytes: past it, the rest is read and dropped (as
+ * body-parser does), so the caller's 413 reaches the client on a connection still in step. Listeners, not
+ * `for await`: every request reads one, and the stream's async iterator costs several promises a chunk.
+ * `finished` settles it for a request that closed or ended before the call, as well as after.
  */
 export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length'] ?? 0);
@@ -19,22 +21,23 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   return new Promise((resolve, reject) => {
     const chunks: Buffer[] = [];
     let size = 0;
-    const settle = (error?: Error) => {
-      req.off('data', onData).off('end', onEnd).off('error', settle).off('close', onClose);
-      if (error) reject(error);
-      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
-    };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      chunks.push(chunk);
-      if (size > limit) {
-        settle(new BodyTooLarge());
-        req.destroy();
-      }
+      if (size <= limit) return void chunks.push(chunk);
+      stop();
+      req.resume();
+      reject(new BodyTooLarge());
     };
-    const onEnd = () => settle();
-    const onClose = () => settle(new Error('the request closed before its body ended'));
-    req.on('data', onData).on('end', onEnd).on('error', settle).on('close', onClose);
+    const stopWatching = finished(req, (error) => {
+      stop();
+      if (error) reject(error);
+      else resolve(chunks.length === 1 ? chunks[0] : Buffer.concat(chunks, size));
+    });
+    function stop() {
+      req.off('data', onData);
+      stopWatching();
+    }
+    req.on('data', onData);
   });
 }
 
