@@ -151,10 +151,12 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
       rssAtStart = undefined;
       return completed;
     };
-    const rawUpload = () =>
-      bench.s3.send(
-        new PutObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin', Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha }),
-      );
+    // A fresh key each time, as each API upload gets a fresh fileID: replacing a GiB object costs a rename over it.
+    let rawKey = '';
+    const rawUpload = () => {
+      rawKey = `bench-raw/${randomUUID()}/large.bin`;
+      return bench.s3.send(new PutObjectCommand({ Bucket: bucket, Key: rawKey, Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha }));
+    };
     let fileID = '';
     const upload = await interleaved(async () => (fileID = await apiUpload()), rawUpload);
     clearInterval(sampler);
@@ -166,7 +168,7 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
         await pipeline(response.body as unknown as AsyncIterable<Uint8Array>, discard());
       },
       async () => {
-        const object = await bench.s3.send(new GetObjectCommand({ Bucket: bucket, Key: 'bench-raw/large.bin' }));
+        const object = await bench.s3.send(new GetObjectCommand({ Bucket: bucket, Key: rawKey }));
         await pipeline(object.Body as Readable, discard());
       },
     );
