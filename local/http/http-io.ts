@@ -44,7 +44,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
 /** Header names in lower case (as Node gives them), repeated values joined. A loop: every request builds one. */
 export function headersOf(req: IncomingMessage): Record<string, string> {
   const headers: Record<string, string> = {};
-  for (const name in req.headers) {
+  for (const name of Object.keys(req.headers)) {
     const value = req.headers[name];
     headers[name.toLowerCase()] = Array.isArray(value) ? value.join(', ') : (value ?? '');
   }
