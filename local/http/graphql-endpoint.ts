@@ -18,6 +18,8 @@ export async function handleGraphQL(req: IncomingMessage, res: ServerResponse, a
     body = (await readBody(req, MAX_GRAPHQL_REQUEST_BYTES)).toString('utf8');
   } catch (error) {
     if (!(error instanceof BodyTooLarge)) throw error;
+    // The rest of an undeclared (chunked) body is not worth reading: the connection ends with the answer.
+    res.setHeader('connection', 'close');
     return sendJson(res, 413, { errors: [requestError(`The request is over AppSync's 1 MB limit (${MAX_GRAPHQL_REQUEST_BYTES} bytes).`, 'PayloadTooLarge')] });
   }
   const headers = headersOf(req);

@@ -7,6 +7,7 @@
  * real: the S3 under the API is stopped, the announcement goes to a closed port.
  */
 import { once } from 'node:events';
+import { request } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DeleteFileDocument, FilesByProjectDocument, UploadFileDocument } from '../../generated/operations';
@@ -95,6 +96,30 @@ describe('request bodies at their limits', () => {
         ],
       },
     });
+  });
+
+  it('POST /graphql refuses a chunked body (no declared length) once it passes 1 MB: 413, and the connection is closed rather than the rest read', async () => {
+    const { port } = new URL(server.graphqlUrl);
+    const answer = await new Promise<{ status: number; connection?: string; body: string }>((resolve, reject) => {
+      const req = request({
+        host: '127.0.0.1',
+        port,
+        path: '/graphql',
+        method: 'POST',
+        headers: { 'x-api-key': server.apiKey, 'transfer-encoding': 'chunked' },
+      });
+      req.on('response', (res) => {
+        let body = '';
+        res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
+        res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection, body }));
+      });
+      req.on('error', reject);
+      // 1.5 MB in 64 KiB chunks, and never an end: only the server's refusal finishes the exchange.
+      for (let sent = 0; sent < 1_572_864; sent += 65_536) req.write(Buffer.alloc(65_536, 'x'));
+    });
+    expect(answer.status).toBe(413);
+    expect(answer.connection).toBe('close');
+    expect(JSON.parse(answer.body).errors[0].errorType).toBe('PayloadTooLarge');
   });
 
   it('uploadFile takes 675,000 bytes inline, within that 1 MB, and refuses one byte more with PayloadTooLarge', async () => {
