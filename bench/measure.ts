@@ -71,4 +71,18 @@ export async function comparePair(
   return { api: stats(apiSamples), raw: stats(rawSamples) };
 }
 
+/** `task(i)` for every i below `count`, at most `width` at a time; their results, in order. */
+export async function inFlight<T>(count: number, width: number, task: (i: number) => Promise<T>): Promise<T[]> {
+  const results: T[] = new Array(count);
+  let next = 0;
+  const lane = async () => {
+    while (next < count) {
+      const i = next++;
+      results[i] = await task(i);
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(width, count) }, lane));
+  return results;
+}
+
 export const ratio = (a: number, b: number): number => (b === 0 ? Number.NaN : a / b);

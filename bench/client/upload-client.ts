@@ -8,6 +8,7 @@
 import '../env';
 import { UploadFileDocument } from '../../generated/operations';
 import { postJson } from '../../test/support/graphql-http';
+import { inFlight } from '../measure';
 import type { ClientCommand, ClientReply, Endpoints, UploadPath } from './remote';
 
 const files = new Map<string, Buffer>();
@@ -36,14 +37,10 @@ async function upload(path: UploadPath, projectID: string, fileName: string, byt
   if (status !== 200 || !stored) throw new Error(`${path} ${status}: ${JSON.stringify(answer.errors ?? answer)}`);
 }
 
-/** `count` uploads, `inFlight` at a time; milliseconds from the first request to the last answer. */
-async function burst(path: UploadPath, projectID: string, prefix: string, bytes: Buffer, count: number, inFlight: number): Promise<number> {
+/** `count` uploads, `width` at a time; milliseconds from the first request to the last answer. */
+async function burst(path: UploadPath, projectID: string, prefix: string, bytes: Buffer, count: number, width: number): Promise<number> {
   const started = performance.now();
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await upload(path, projectID, `${prefix}-${next++}.bin`, bytes);
-  };
-  await Promise.all(Array.from({ length: Math.min(inFlight, count) }, lane));
+  await inFlight(count, width, (i) => upload(path, projectID, `${prefix}-${i}.bin`, bytes));
   return performance.now() - started;
 }
 

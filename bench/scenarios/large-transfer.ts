@@ -20,7 +20,7 @@ import { Writable, type Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { CompleteUploadDocument, CreateUploadUrlDocument, FileDocument } from '../../generated/operations';
 import { graphql, type Bench } from '../context';
-import { median, timed } from '../measure';
+import { comparePair, inFlight } from '../measure';
 
 const MiB = 1024 * 1024;
 const PART_BYTES = 64 * MiB;
@@ -64,28 +64,10 @@ function putRange(url: string, headersJson: string, file: string, start: number,
   });
 }
 
-async function inPool<T>(jobs: (() => Promise<T>)[], width: number): Promise<T[]> {
-  const results: T[] = new Array(jobs.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: width }, async () => {
-      while (next < jobs.length) {
-        const i = next++;
-        results[i] = await jobs[i]();
-      }
-    }),
-  );
-  return results;
-}
-
-/** Median milliseconds of each side over ROUNDS rounds, the first side alternating. */
-async function interleaved(api: () => Promise<unknown>, raw: () => Promise<unknown>): Promise<{ api: number; raw: number }> {
-  const samples = { api: [] as number[], raw: [] as number[] };
-  for (let round = 0; round < ROUNDS; round += 1) {
-    const order = round % 2 === 0 ? (['api', 'raw'] as const) : (['raw', 'api'] as const);
-    for (const side of order) samples[side].push(await timed(side === 'api' ? api : raw));
-  }
-  return { api: median(samples.api), raw: median(samples.raw) };
+/** Median milliseconds of each side over ROUNDS rounds, interleaved, the first side alternating. */
+async function medians(api: () => Promise<unknown>, raw: () => Promise<unknown>): Promise<{ api: number; raw: number }> {
+  const pair = await comparePair(api, raw, { warmup: 0, iterations: ROUNDS });
+  return { api: pair.api.median, raw: pair.raw.median };
 }
 
 const discard = () => new Writable({ write: (_chunk, _encoding, done) => done() });
@@ -140,13 +122,11 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
         clientToken: randomUUID(),
       };
       const ticket = (await graphql(bench, CreateUploadUrlDocument.toString(), { input })).createUploadUrl;
-      const parts = await inPool(
-        ticket.parts.map((part: { partNumber: number; url: string; headers: string }) => async () => {
-          const start = (part.partNumber - 1) * PART_BYTES;
-          return { partNumber: part.partNumber, etag: await putRange(part.url, part.headers, file, start, Math.min(bytes, start + PART_BYTES)) };
-        }),
-        PARALLEL_PARTS,
-      );
+      const parts = await inFlight(ticket.parts.length, PARALLEL_PARTS, async (i) => {
+        const part: { partNumber: number; url: string; headers: string } = ticket.parts[i];
+        const start = (part.partNumber - 1) * PART_BYTES;
+        return { partNumber: part.partNumber, etag: await putRange(part.url, part.headers, file, start, Math.min(bytes, start + PART_BYTES)) };
+      });
       const completed = (await graphql(bench, CompleteUploadDocument.toString(), { input: { fileID: ticket.fileID, parts } })).completeUpload.fileID;
       rssAtStart = undefined;
       return completed;
@@ -158,11 +138,11 @@ export async function largeTransfer(bench: Bench, bytes: number): Promise<LargeT
       return bench.s3.send(new PutObjectCommand({ Bucket: bucket, Key: rawKey, Body: createReadStream(file), ContentLength: bytes, ChecksumSHA256: wholeSha }));
     };
     let fileID = '';
-    const upload = await interleaved(async () => (fileID = await apiUpload()), rawUpload);
+    const upload = await medians(async () => (fileID = await apiUpload()), rawUpload);
     clearInterval(sampler);
 
     const { downloadUrl } = (await graphql(bench, FileDocument.toString(), { fileID })).file;
-    const download = await interleaved(
+    const download = await medians(
       async () => {
         const response = await fetch(downloadUrl);
         await pipeline(response.body as unknown as AsyncIterable<Uint8Array>, discard());

@@ -8,7 +8,7 @@ import { documentClient } from '../../functions/core/storage';
 import { fileTable } from '../../infra/api-definition';
 import { FilesByProjectDocument } from '../../generated/operations';
 import { fileRow, graphql, type Bench } from '../context';
-import { comparePair, type Pair, type RunOptions } from '../measure';
+import { comparePair, inFlight, type Pair, type RunOptions } from '../measure';
 
 const LIMIT = 20;
 /** DynamoDB's BatchWriteItem takes at most 25 items. */
@@ -20,21 +20,16 @@ async function seed(bench: Bench, projectID: string, rows: number): Promise<void
   const start = Date.UTC(2026, 0, 1);
   const body = Buffer.from('hello');
   const documents = documentClient(bench.dynamodb);
-  let next = 0;
-  const writer = async () => {
-    while (next < rows) {
-      const first = next;
-      next = Math.min(rows, next + BATCH);
-      let requests = Array.from({ length: next - first }, (_, i) => ({
-        PutRequest: { Item: fileRow(projectID, `seed-${first + i}.txt`, body, new Date(start + (first + i) * 1000).toISOString()) },
-      }));
-      while (requests.length) {
-        const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [bench.server.storage.tableName]: requests } }));
-        requests = (UnprocessedItems?.[bench.server.storage.tableName] ?? []) as typeof requests;
-      }
+  await inFlight(Math.ceil(rows / BATCH), BATCHES_IN_FLIGHT, async (batch) => {
+    const first = batch * BATCH;
+    let requests = Array.from({ length: Math.min(BATCH, rows - first) }, (_, i) => ({
+      PutRequest: { Item: fileRow(projectID, `seed-${first + i}.txt`, body, new Date(start + (first + i) * 1000).toISOString()) },
+    }));
+    while (requests.length) {
+      const { UnprocessedItems } = await documents.send(new BatchWriteCommand({ RequestItems: { [bench.server.storage.tableName]: requests } }));
+      requests = (UnprocessedItems?.[bench.server.storage.tableName] ?? []) as typeof requests;
     }
-  };
-  await Promise.all(Array.from({ length: BATCHES_IN_FLIGHT }, writer));
+  });
 }
 
 export async function readPath(bench: Bench, projectID: string, rows: number, options: RunOptions): Promise<Pair> {

@@ -8,7 +8,7 @@
  */
 import { randomBytes } from 'node:crypto';
 import { uploadRaw, type Bench } from '../context';
-import { now } from '../measure';
+import { inFlight, now } from '../measure';
 import { startRemoteClient } from '../client/remote';
 
 export const THROUGHPUT_FILE_BYTES = 10_000;
@@ -40,14 +40,10 @@ export interface UploadThroughputResult {
   rawCpuMsPerFile: number;
 }
 
-/** `count` raw uploads, `inFlight` at a time; milliseconds taken. */
+/** `count` raw uploads, IN_FLIGHT at a time; milliseconds taken. */
 async function rawBurst(bench: Bench, prefix: string, bytes: Buffer, count: number): Promise<number> {
   const started = now();
-  let next = 0;
-  const lane = async () => {
-    while (next < count) await uploadRaw(bench, 'bench-throughput-raw', `${prefix}-${next++}.bin`, bytes);
-  };
-  await Promise.all(Array.from({ length: Math.min(IN_FLIGHT, count) }, lane));
+  await inFlight(count, IN_FLIGHT, (i) => uploadRaw(bench, 'bench-throughput-raw', `${prefix}-${i}.bin`, bytes));
   return now() - started;
 }
 
