@@ -38,8 +38,14 @@ export interface RouterOptions {
   filesPageTarget?: DeployedPageTarget;
 }
 
-const pathOf = (req: IncomingMessage): string | undefined =>
-  URL.canParse(req.url ?? '/', 'http://local') ? new URL(req.url ?? '/', 'http://local').pathname : undefined;
+/** The request target's path, or undefined when it is not one ("GET http://[ HTTP/1.1"). Parsed once: every request asks. */
+function pathOf(req: IncomingMessage): string | undefined {
+  try {
+    return new URL(req.url ?? '/', 'http://local').pathname;
+  } catch {
+    return undefined;
+  }
+}
 
 /** The page talks to the origin it was loaded from (localhost or 127.0.0.1, http or https). */
 const originOf = (req: IncomingMessage) => `${(req.socket as { encrypted?: boolean }).encrypted ? 'https' : 'http'}://${req.headers.host}`;
